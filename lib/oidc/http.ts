@@ -1,0 +1,57 @@
+// Responses of the protocol endpoints: JSON, no-store, errors, redirects, form_post.
+// Every protocol endpoint is a plain `(Request) => Promise<Response>` built with these,
+// so it can be served by a Next.js route handler or straight from node:http.
+import { log } from '../log'
+import { isOAuthError, OAuthError, serverError } from './errors'
+
+/** RFC 6749 §5.1 / RFC 9700: responses carrying tokens or token errors are never cached. */
+export const NO_STORE: Readonly<Record<string, string>> = Object.freeze({ 'Cache-Control': 'no-store', Pragma: 'no-cache' })
+
+/** Headers every protocol response carries (pages get theirs from next.config.js). */
+export const SECURITY_HEADERS: Readonly<Record<string, string>> = Object.freeze({
+  'X-Content-Type-Options': 'nosniff',
+  'Referrer-Policy': 'no-referrer',
+  'X-Frame-Options': 'DENY',
+  'Content-Security-Policy': "default-src 'none'; frame-ancestors 'none'",
+})
+
+export function json(body: unknown, init: { status?: number; headers?: Record<string, string> } = {}): Response {
+  return new Response(JSON.stringify(body), {
+    status: init.status ?? 200,
+    headers: { 'Content-Type': 'application/json; charset=utf-8', ...SECURITY_HEADERS, ...init.headers },
+  })
+}
+
+/** An RFC 6749 §5.2 error as JSON, never cached. */
+export function errorJson(error: OAuthError, extraHeaders: Record<string, string> = {}): Response {
+  return json(error.toJSON(), { status: error.status, headers: { ...NO_STORE, ...error.headers, ...extraHeaders } })
+}
+
+export interface EndpointContext {
+  endpoint: string
+}
+
+/**
+ * Runs an endpoint body: protocol errors become their JSON error, anything unexpected
+ * becomes a generic server_error (details to the logs, never to the client).
+ */
+export async function handleOAuth(context: EndpointContext, body: () => Promise<Response>): Promise<Response> {
+  try {
+    return await body()
+  } catch (error) {
+    return oauthErrorResponse(context, error)
+  }
+}
+
+export function oauthErrorResponse(context: EndpointContext, error: unknown): Response {
+  if (isOAuthError(error)) {
+    log.info({ endpoint: context.endpoint, error: error.code, detail: error.detail }, 'request rejected')
+    return errorJson(error)
+  }
+  log.error({ endpoint: context.endpoint, err: error }, 'unexpected failure')
+  return errorJson(serverError('unexpected failure'))
+}
+
+export function methodNotAllowed(allowed: string[]): Response {
+  return json({ error: 'invalid_request', error_description: 'Method not allowed.' }, { status: 405, headers: { Allow: allowed.join(', '), ...NO_STORE } })
+}

@@ -1,0 +1,59 @@
+// `npm start`: load settings, migrate the database, prepare keys and demo data, build the
+// pages if needed, then serve. One process runs everything, so the embedded SQLite default
+// needs nothing but `npm install && npm start`. Several such processes may share a database.
+import { spawnSync } from 'node:child_process'
+import { existsSync, readdirSync, statSync } from 'node:fs'
+import { createServer } from 'node:http'
+import path from 'node:path'
+import next from 'next'
+import { loadSettings } from '../config/env'
+import { applyPendingMigrations } from '../db/migrate'
+import { log } from '../log'
+import { bootstrap } from './bootstrap'
+
+const ROOT = path.resolve(import.meta.dirname, '..', '..')
+const dev = process.argv.includes('--dev')
+
+if (existsSync(path.join(ROOT, '.env'))) process.loadEnvFile(path.join(ROOT, '.env'))
+process.env.NEXT_TELEMETRY_DISABLED ??= '1'
+
+const settings = loadSettings()
+const applied = await applyPendingMigrations(settings.databaseUrl)
+if (applied.length) log.info({ migrations: applied }, 'database migrated')
+const stopBackgroundWork = await bootstrap(settings)
+
+if (!dev && buildIsStale()) {
+  log.info('building the portal (first start or sources changed)')
+  const build = spawnSync(process.execPath, [path.join(ROOT, 'node_modules', 'next', 'dist', 'bin', 'next'), 'build'], { cwd: ROOT, stdio: 'inherit' })
+  if (build.status !== 0) process.exit(build.status ?? 1)
+}
+
+const app = next({ dev, dir: ROOT, hostname: settings.host, port: settings.port })
+await app.prepare()
+const handle = app.getRequestHandler()
+const server = createServer((req, res) => void handle(req, res))
+server.listen(settings.port, settings.host, () => {
+  log.info({ url: settings.issuer, port: settings.port, database: settings.databaseUrl.startsWith('file:') ? 'sqlite' : 'external' }, 'token service ready')
+})
+
+for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+  process.once(signal, () => {
+    stopBackgroundWork()
+    server.close(() => process.exit(0))
+    setTimeout(() => process.exit(0), 3000).unref()
+  })
+}
+
+/** True when there is no production build, or a source file is newer than it. */
+function buildIsStale(): boolean {
+  const buildId = path.join(ROOT, '.next', 'BUILD_ID')
+  if (!existsSync(buildId)) return true
+  const builtAt = statSync(buildId).mtimeMs
+  const newer = (dir: string): boolean =>
+    readdirSync(dir, { withFileTypes: true }).some((entry) => {
+      const full = path.join(dir, entry.name)
+      if (entry.isDirectory()) return entry.name !== 'generated' && newer(full)
+      return statSync(full).mtimeMs > builtAt
+    })
+  return ['app', 'lib'].some((dir) => newer(path.join(ROOT, dir))) || statSync(path.join(ROOT, 'next.config.js')).mtimeMs > builtAt
+}
