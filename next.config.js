@@ -18,6 +18,8 @@ const csp = [
 
 /** @type {import('next').NextConfig} */
 const nextConfig = {
+  // A separate build folder lets several builds (parallel test runs) coexist.
+  distDir: process.env.NEXT_DIST_DIR || '.next',
   poweredByHeader: false,
   reactStrictMode: true,
   // Native and WebAssembly packages load from node_modules at run time, not from the bundle.

@@ -46,7 +46,7 @@ for (const signal of ['SIGINT', 'SIGTERM'] as const) {
 
 /** True when there is no production build, or a source file is newer than it. */
 function buildIsStale(): boolean {
-  const buildId = path.join(ROOT, '.next', 'BUILD_ID')
+  const buildId = path.join(ROOT, process.env.NEXT_DIST_DIR || '.next', 'BUILD_ID')
   if (!existsSync(buildId)) return true
   const builtAt = statSync(buildId).mtimeMs
   const newer = (dir: string): boolean =>
