@@ -27,12 +27,20 @@ const nextConfig = {
   async headers() {
     return [
       {
+        // Not on /connect/authorize*: its form_post page sends its own, stricter CSP (only its
+        // inline script, by hash), which this one would replace.
+        source: '/:path((?!connect/authorize).*)',
+        headers: [{ key: 'Content-Security-Policy', value: csp }],
+      },
+      {
         source: '/:path*',
         headers: [
-          { key: 'Content-Security-Policy', value: csp },
           { key: 'X-Frame-Options', value: 'DENY' },
           { key: 'X-Content-Type-Options', value: 'nosniff' },
-          { key: 'Referrer-Policy', value: 'no-referrer' },
+          // Not no-referrer: a browser then sends `Origin: null` on same-origin form posts, and
+          // Next.js rejects such server-action posts (the sign-in and consent forms without
+          // JavaScript). same-origin still sends nothing to other sites.
+          { key: 'Referrer-Policy', value: 'same-origin' },
           { key: 'Permissions-Policy', value: 'camera=(), microphone=(), geolocation=()' },
         ],
       },

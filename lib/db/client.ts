@@ -2,13 +2,14 @@
 import { PrismaBetterSqlite3 } from '@prisma/adapter-better-sqlite3'
 import { loadSettings } from '../config/env'
 import { PrismaClient } from './generated/client'
+import { gateTransactions } from './one-connection-gate'
 
 export type Db = PrismaClient
 export type { Prisma } from './generated/client'
 
 export function createDb(databaseUrl: string): Db {
   // busy timeout: with several processes on one SQLite file, writers wait instead of failing.
-  return new PrismaClient({ adapter: new PrismaBetterSqlite3({ url: databaseUrl, timeout: 10_000 }) })
+  return new PrismaClient({ adapter: gateTransactions(new PrismaBetterSqlite3({ url: databaseUrl, timeout: 10_000 })) })
 }
 
 const holder = globalThis as typeof globalThis & { __tokenserviceDb?: Db }

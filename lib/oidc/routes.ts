@@ -3,6 +3,8 @@ export const ROUTES = {
   discovery: '/.well-known/openid-configuration',
   jwks: '/.well-known/openid-configuration/jwks',
   authorize: '/connect/authorize',
+  /** Where the login and consent pages send the browser back to (H5). */
+  authorizeCallback: '/connect/authorize/callback',
   token: '/connect/token',
   userinfo: '/connect/userinfo',
   introspect: '/connect/introspect',

@@ -5,17 +5,20 @@ import { spawnSync } from 'node:child_process'
 import { existsSync, readdirSync, statSync } from 'node:fs'
 import { createServer } from 'node:http'
 import path from 'node:path'
-import next from 'next'
-import { loadSettings } from '../config/env'
-import { applyPendingMigrations } from '../db/migrate'
-import { log } from '../log'
-import { bootstrap } from './bootstrap'
 
 const ROOT = path.resolve(import.meta.dirname, '..', '..')
 const dev = process.argv.includes('--dev')
 
+// .env first: the modules below read the environment when they load (the logger's level).
 if (existsSync(path.join(ROOT, '.env'))) process.loadEnvFile(path.join(ROOT, '.env'))
 process.env.NEXT_TELEMETRY_DISABLED ??= '1'
+
+const { default: next } = await import('next')
+const { loadSettings } = await import('../config/env')
+const { applyPendingMigrations } = await import('../db/migrate')
+const { log } = await import('../log')
+const { bootstrap } = await import('./bootstrap')
+const { createProtocolRouter } = await import('./protocol-router')
 
 const settings = loadSettings()
 const applied = await applyPendingMigrations(settings.databaseUrl)
@@ -31,7 +34,12 @@ if (!dev && buildIsStale()) {
 const app = next({ dev, dir: ROOT, hostname: settings.host, port: settings.port })
 await app.prepare()
 const handle = app.getRequestHandler()
-const server = createServer((req, res) => void handle(req, res))
+const fastPath = !dev && process.env.PROTOCOL_FAST_PATH !== 'false' ? await createProtocolRouter() : undefined
+const server = createServer((req, res) => {
+  if (fastPath?.handle(req, res)) return
+  void handle(req, res)
+})
+server.keepAliveTimeout = 65_000
 server.listen(settings.port, settings.host, () => {
   log.info({ url: settings.issuer, port: settings.port, database: settings.databaseUrl.startsWith('file:') ? 'sqlite' : 'external' }, 'token service ready')
 })

@@ -1,0 +1,112 @@
+// The introspection response (RFC 7662 §2.2). Whatever cannot be shown — unknown, malformed,
+// expired, revoked, consumed, or not the caller's to see — is exactly `{"active":false}`,
+// so a caller learns nothing about tokens that are not for it.
+//
+// Who sees what (Duende: "refresh tokens can only be introspected by the client that
+// requested them"):
+// - access tokens (reference or JWT): an API whose name is in the token's `aud`;
+// - refresh tokens: the client they were issued to.
+import type { JWTPayload } from 'jose'
+import { epochSeconds } from '../../../clock'
+import { loadSettings } from '../../../config/env'
+import { log } from '../../../log'
+import { findClient } from '../../../stores/clients'
+import { findReferenceToken } from '../../../stores/grants'
+import { findRefreshToken, type StoredRefreshToken } from '../../../stores/refresh-tokens'
+import { findUserBySubject } from '../../../stores/users'
+import { ACCESS_TOKEN_TYP } from '../../../tokens/access-token'
+import { verifyOwnJwt } from '../../../tokens/jwt'
+import type { IntrospectionCaller, IntrospectionDeps, ValidatedIntrospectionRequest } from './validate'
+
+export type IntrospectionResponse = { active: false } | ({ active: true; token_type: 'access_token' | 'refresh_token' } & Record<string, unknown>)
+
+export const INACTIVE: { active: false } = Object.freeze({ active: false })
+
+/** A compact JWS has three base64url parts; handles are one base64url string. */
+const COMPACT_JWS = /^[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+$/
+
+type Found = { kind: 'access_token'; claims: Record<string, unknown>; subjectId?: string } | { kind: 'refresh_token'; token: StoredRefreshToken }
+
+export async function generateIntrospectionResponse(request: ValidatedIntrospectionRequest, deps: IntrospectionDeps = {}): Promise<IntrospectionResponse> {
+  const found = await findToken(request, deps)
+  if (!found) return INACTIVE
+  return found.kind === 'access_token' ? accessTokenResponse(found, request.caller, deps) : refreshTokenResponse(found.token, request.caller, deps)
+}
+
+/**
+ * RFC 7662 §2.1: the hint only orders the lookups; a token is searched for among every type.
+ * JWTs are recognised by their shape (no handle has dots), so they never hit the database.
+ */
+async function findToken(request: ValidatedIntrospectionRequest, deps: IntrospectionDeps): Promise<Found | null> {
+  const { token } = request
+  if (token.length > 8192) return null
+  if (COMPACT_JWS.test(token)) {
+    try {
+      const claims: JWTPayload = await verifyOwnJwt(token, { typ: ACCESS_TOKEN_TYP }, deps.jwt)
+      // RFC 9068 tokens for a user differ from client_credentials ones (sub = client_id) by auth_time.
+      const isUserToken = claims.sub !== undefined && claims.sub !== claims.client_id
+      return { kind: 'access_token', claims, ...(isUserToken && { subjectId: claims.sub }) }
+    } catch (error) {
+      log.info({ reason: (error as { reason?: string }).reason }, 'introspection: JWT refused')
+      return null
+    }
+  }
+  const lookups = {
+    access_token: async (): Promise<Found | null> => {
+      const stored = await findReferenceToken(token, deps.db)
+      return stored && { kind: 'access_token', claims: stored.claims, ...(stored.subjectId && { subjectId: stored.subjectId }) }
+    },
+    refresh_token: async (): Promise<Found | null> => {
+      const stored = await findRefreshToken(token, deps.db)
+      return stored && { kind: 'refresh_token', token: stored }
+    },
+  }
+  const order = request.hint === 'refresh_token' ? (['refresh_token', 'access_token'] as const) : (['access_token', 'refresh_token'] as const)
+  for (const kind of order) {
+    const found = await lookups[kind]()
+    if (found) return found
+  }
+  return null
+}
+
+async function accessTokenResponse(found: Extract<Found, { kind: 'access_token' }>, caller: IntrospectionCaller, deps: IntrospectionDeps): Promise<IntrospectionResponse> {
+  const { claims } = found
+  if (caller.kind !== 'resource') return INACTIVE
+  const audiences = Array.isArray(claims.aud) ? claims.aud : [claims.aud]
+  if (!audiences.includes(caller.resource.name)) return INACTIVE
+  if (typeof claims.exp !== 'number' || claims.exp <= epochSeconds()) return INACTIVE
+  if (!(await ownersActive(claims.client_id, found.subjectId, deps))) return INACTIVE
+  // Duende returns the token's claims (user claims included: an API using reference tokens
+  // gets them nowhere else), with the RFC 7662 members on top.
+  return { ...claims, active: true, token_type: 'access_token' }
+}
+
+async function refreshTokenResponse(token: StoredRefreshToken, caller: IntrospectionCaller, deps: IntrospectionDeps): Promise<IntrospectionResponse> {
+  if (caller.kind !== 'client' || caller.client.clientId !== token.clientId) return INACTIVE
+  if (token.consumedTime) return INACTIVE
+  if (token.expiration && token.expiration.getTime() <= epochSeconds() * 1000) return INACTIVE
+  if (!(await ownersActive(token.clientId, token.subjectId, deps))) return INACTIVE
+  const iat = Math.floor(token.creationTime.getTime() / 1000)
+  return {
+    active: true,
+    token_type: 'refresh_token',
+    scope: token.scopes.join(' '),
+    client_id: token.clientId,
+    sub: token.subjectId,
+    iss: loadSettings().issuer,
+    iat,
+    nbf: iat,
+    ...(token.expiration && { exp: Math.floor(token.expiration.getTime() / 1000) }),
+    ...(token.sessionId && { sid: token.sessionId }),
+  }
+}
+
+/** Duende's TokenValidator: a token stops being active when its client or user is disabled or gone. */
+async function ownersActive(clientId: unknown, subjectId: string | undefined, deps: IntrospectionDeps): Promise<boolean> {
+  if (typeof clientId !== 'string') return false
+  const client = await findClient(clientId, deps.db)
+  if (!client?.enabled) return false
+  if (subjectId === undefined) return true
+  const user = await findUserBySubject(subjectId, deps.db)
+  return user?.enabled === true
+}

@@ -1,0 +1,25 @@
+// POST /connect/introspect (RFC 7662): form body, caller authentication, one token in,
+// its metadata or {"active":false} out. Never cached.
+import { handleOAuth, json, methodNotAllowed, NO_STORE } from '../../http'
+import { readForm } from '../../params'
+import { generateIntrospectionResponse } from './generate'
+import { validateIntrospectionRequest, type IntrospectionDeps } from './validate'
+
+export async function introspectionEndpoint(request: Request): Promise<Response> {
+  return handleIntrospectionRequest(request, {})
+}
+
+/** Every other method: 405 with `Allow: POST` (RFC 9110 §15.5.6). */
+export async function introspectionMethodNotAllowed(): Promise<Response> {
+  return methodNotAllowed(['POST'])
+}
+
+/** The endpoint with injectable stores (tests pass their own database and keys). */
+export async function handleIntrospectionRequest(request: Request, deps: IntrospectionDeps): Promise<Response> {
+  return handleOAuth({ endpoint: 'introspect' }, async () => {
+    if (request.method !== 'POST') return methodNotAllowed(['POST'])
+    const params = await readForm(request)
+    const validated = await validateIntrospectionRequest(request, params, deps)
+    return json(await generateIntrospectionResponse(validated, deps), { headers: { ...NO_STORE } })
+  })
+}

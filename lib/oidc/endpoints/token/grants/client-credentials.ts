@@ -1,0 +1,30 @@
+// RFC 6749 §4.4: a confidential client asks for a token for itself; only API scopes apply.
+import type { ApiResourceConfig, ClientConfig } from '../../../../config/model'
+import { log } from '../../../../log'
+import { issueAccessToken, accessTokenSigningAlgorithm } from '../../../../tokens/access-token'
+import { unauthorizedClient } from '../../../errors'
+import { parseScope, validateScopes } from '../../../shared/scope'
+import type { GrantHandler } from './types'
+
+export interface ClientCredentialsRequest {
+  client: ClientConfig
+  scopes: string[]
+  resources: ApiResourceConfig[]
+}
+
+export const clientCredentialsGrant: GrantHandler<ClientCredentialsRequest> = {
+  async validate(params, client) {
+    // RFC 6749 §4.4: "MUST only be used by confidential clients".
+    if (!client.requireClientSecret) throw unauthorizedClient(`public client ${client.clientId} cannot use client_credentials`)
+    const granted = await validateScopes(parseScope(params.get('scope')), client, { identityScopes: false })
+    // Refuse APIs that cannot agree on a signing algorithm now, before anything is issued.
+    accessTokenSigningAlgorithm(granted.resources)
+    return { client, scopes: granted.scopes, resources: granted.resources }
+  },
+
+  async generate({ client, scopes, resources }) {
+    const token = await issueAccessToken({ client, scopes, audiences: resources })
+    log.info({ clientId: client.clientId, grant: 'client_credentials', scopes, tokenType: client.accessTokenType }, 'access token issued')
+    return { access_token: token.token, token_type: token.tokenType, expires_in: token.expiresIn, scope: scopes.join(' ') }
+  },
+}

@@ -1,0 +1,69 @@
+// The Authorization table: one row per authorization a user gave a client, the "family"
+// every code, refresh token and reference token issued from it points at. Deleting the row
+// cascades to all of them (PersistedGrant.authorizationId, onDelete: Cascade), which is how
+// a replayed code (RFC 6749 §4.1.2), refresh-token reuse (RFC 9700 §4.14.2) and "revoke
+// this app" on the account page take everything back in one statement.
+import { randomUUID } from 'node:crypto'
+import { now } from '../clock'
+import { db as defaultDb, type Db } from '../db/client'
+
+export interface AuthorizationRecord {
+  id: string
+  clientId: string
+  subjectId?: string
+  sessionId?: string
+  scopes: string[]
+  createdAt: Date
+  lastUsedAt: Date
+}
+
+export interface NewAuthorization {
+  clientId: string
+  subjectId?: string
+  sessionId?: string
+  scopes: string[]
+}
+
+/** Creates the family row and returns its id (a random UUID, never derived from user data). */
+export async function createAuthorization(authorization: NewAuthorization, database: Db = defaultDb()): Promise<string> {
+  const id = randomUUID()
+  const at = now()
+  await database.authorization.create({
+    data: {
+      id,
+      clientId: authorization.clientId,
+      subjectId: authorization.subjectId ?? null,
+      sessionId: authorization.sessionId ?? null,
+      scopes: authorization.scopes,
+      createdAt: at,
+      lastUsedAt: at,
+    },
+  })
+  return id
+}
+
+export async function findAuthorization(id: string, database: Db = defaultDb()): Promise<AuthorizationRecord | null> {
+  const row = await database.authorization.findUnique({ where: { id } })
+  if (!row) return null
+  const record: AuthorizationRecord = {
+    id: row.id,
+    clientId: row.clientId,
+    scopes: Array.isArray(row.scopes) ? row.scopes.filter((s): s is string => typeof s === 'string') : [],
+    createdAt: row.createdAt,
+    lastUsedAt: row.lastUsedAt,
+  }
+  if (row.subjectId) record.subjectId = row.subjectId
+  if (row.sessionId) record.sessionId = row.sessionId
+  return record
+}
+
+/** Revokes the family: the row and (by cascade) every grant issued from it. True when it existed. */
+export async function revokeAuthorization(id: string, database: Db = defaultDb()): Promise<boolean> {
+  const { count } = await database.authorization.deleteMany({ where: { id } })
+  return count === 1
+}
+
+/** Records that the family was just used (the account page shows "last used"). */
+export async function touchAuthorization(id: string, database: Db = defaultDb()): Promise<void> {
+  await database.authorization.updateMany({ where: { id }, data: { lastUsedAt: now() } })
+}

@@ -1,0 +1,85 @@
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest'
+import { testClock } from '../clock'
+import { createDb, type Db } from '../db/client'
+import { createTestDb, type TestDb } from '../test-support/test-db'
+import { findClient } from './clients'
+import { bumpConfigVersion, cachedConfig, invalidateConfigCache, readConfigVersion } from './config-cache'
+import { inTransaction } from './transaction'
+
+// The server's process and "another process" (the admin CLI): two clients on one SQLite file.
+let t: TestDb
+let other: Db
+beforeAll(async () => {
+  t = await createTestDb()
+  other = createDb(t.url)
+})
+afterAll(async () => {
+  await other.$disconnect()
+  await t.dispose()
+})
+afterEach(() => testClock.reset())
+
+const TTL = 5 // CONFIG_CACHE_SECONDS default
+
+async function renameClient(name: string): Promise<void> {
+  await other.client.upsert({
+    where: { clientId: 'c1' },
+    create: { clientId: 'c1', clientName: name, allowedGrantTypes: [], redirectUris: [], postLogoutRedirectUris: [], allowedScopes: [], allowedCorsOrigins: [], allowedIdentityTokenSigningAlgorithms: [] },
+    update: { clientName: name },
+  })
+}
+
+describe('config cache', () => {
+  it('serves cached reads until config.version changes, checked at most once per TTL', async () => {
+    testClock.set(new Date('2030-01-01T00:00:00Z'))
+    await renameClient('first')
+    expect((await findClient('c1', t.db))!.clientName).toBe('first')
+
+    // Another process changes the client and bumps the version.
+    await renameClient('second')
+    await inTransaction(other, bumpConfigVersion)
+    testClock.advance(TTL - 1)
+    expect((await findClient('c1', t.db))!.clientName).toBe('first')
+    testClock.advance(1)
+    expect((await findClient('c1', t.db))!.clientName).toBe('second')
+  })
+
+  it('keeps entries past the TTL while the version stays the same', async () => {
+    testClock.set(new Date('2030-01-01T00:00:00Z'))
+    let loads = 0
+    const load = async () => ++loads
+    expect(await cachedConfig('counter', load, t.db)).toBe(1)
+    testClock.advance(TTL * 10)
+    expect(await cachedConfig('counter', load, t.db)).toBe(1)
+    await inTransaction(other, bumpConfigVersion)
+    testClock.advance(TTL)
+    expect(await cachedConfig('counter', load, t.db)).toBe(2)
+  })
+
+  it('invalidateConfigCache drops this process\'s entries at once', async () => {
+    testClock.set(new Date('2030-01-01T00:00:00Z'))
+    await renameClient('third')
+    await findClient('c1', t.db)
+    await renameClient('fourth')
+    expect((await findClient('c1', t.db))!.clientName).not.toBe('fourth')
+    invalidateConfigCache()
+    expect((await findClient('c1', t.db))!.clientName).toBe('fourth')
+  })
+
+  it('does not remember a failed load', async () => {
+    let calls = 0
+    const flaky = async () => {
+      calls++
+      if (calls === 1) throw new Error('database hiccup')
+      return 'ok'
+    }
+    await expect(cachedConfig('flaky', flaky, t.db)).rejects.toThrow('database hiccup')
+    expect(await cachedConfig('flaky', flaky, t.db)).toBe('ok')
+  })
+
+  it('counts the version up from 1', async () => {
+    const before = Number((await readConfigVersion(t.db)) ?? 0)
+    expect(await inTransaction(t.db, bumpConfigVersion)).toBe(String(before + 1))
+    expect(await readConfigVersion(other)).toBe(String(before + 1))
+  })
+})
