@@ -16,6 +16,17 @@ const csp = [
   "object-src 'none'",
 ].join('; ')
 
+/**
+ * HSTS (RFC 6797) when the issuer is https. Browsers ignore it over plain http (§8.1), but it is
+ * sent only where it means something. The same value as lib/oidc/http.ts strictTransportSecurity()
+ * (protocol responses). Evaluated by `next build`: the production server serves the headers
+ * recorded in the build, so build with the ISSUER you run with (npm start builds with its own).
+ * @param {string | undefined} issuer
+ */
+function strictTransportSecurity(issuer) {
+  return /^https:/i.test(issuer ?? '') ? [{ key: 'Strict-Transport-Security', value: 'max-age=31536000; includeSubDomains' }] : []
+}
+
 /** @type {import('next').NextConfig} */
 const nextConfig = {
   // A separate build folder lets several builds (parallel test runs) coexist.
@@ -27,21 +38,28 @@ const nextConfig = {
   async headers() {
     return [
       {
-        // Not on /connect/authorize*: its form_post page sends its own, stricter CSP (only its
-        // inline script, by hash), which this one would replace.
-        source: '/:path((?!connect/authorize).*)',
-        headers: [{ key: 'Content-Security-Policy', value: csp }],
-      },
-      {
-        source: '/:path*',
+        // Pages only. Not on /connect/* and /.well-known/*: the protocol responses set their own
+        // CSP and Referrer-Policy (lib/oidc/http.ts SECURITY_HEADERS; the form_post page a
+        // stricter CSP allowing only its inline script), which these would replace when
+        // Next.js serves them (PROTOCOL_FAST_PATH=false) but not on the fast path.
+        source: '/:path((?!connect/|\\.well-known/).*)',
         headers: [
-          { key: 'X-Frame-Options', value: 'DENY' },
-          { key: 'X-Content-Type-Options', value: 'nosniff' },
+          { key: 'Content-Security-Policy', value: csp },
           // Not no-referrer: a browser then sends `Origin: null` on same-origin form posts, and
           // Next.js rejects such server-action posts (the sign-in and consent forms without
           // JavaScript). same-origin still sends nothing to other sites.
           { key: 'Referrer-Policy', value: 'same-origin' },
           { key: 'Permissions-Policy', value: 'camera=(), microphone=(), geolocation=()' },
+        ],
+      },
+      {
+        // Everything, with the same values as SECURITY_HEADERS (so also Next.js's own answers,
+        // such as a 405 for a method a route does not export).
+        source: '/:path*',
+        headers: [
+          { key: 'X-Frame-Options', value: 'DENY' },
+          { key: 'X-Content-Type-Options', value: 'nosniff' },
+          ...strictTransportSecurity(process.env.ISSUER),
         ],
       },
     ]

@@ -9,12 +9,22 @@
 // The counters are shared with the server action through globalThis (same process;
 // lib/security/throttle.ts). Next.js warns that proxy code may run apart from the app on
 // some hosts: there, this check just finds no counters and lets the action decide.
+//
+// Before that, on every page: a cross-site post gets 403 (lib/security/same-origin.ts), a
+// post over the page body limit 413 (lib/security/body-limit.ts) and a malformed form body
+// 400 (lib/security/form-body.ts), before Next.js reads them (its own checks end in 500s).
 import { NextResponse, type NextRequest } from 'next/server'
+import { audit } from '@/lib/audit'
+import { refuseOversizedBody } from '@/lib/security/body-limit'
+import { refuseMalformedFormBody } from '@/lib/security/form-body'
+import { refuseCrossOriginPost } from '@/lib/security/same-origin'
 import { clientIpFromHeaders } from '@/lib/security/client-ip'
 import { loginThrottle, throttledMessage } from '@/lib/security/throttle'
 
 export async function proxy(request: NextRequest) {
-  if (request.method !== 'POST' || request.headers.has('next-action')) return NextResponse.next()
+  const refused = refuseCrossOriginPost(request) ?? refuseOversizedBody(request) ?? (await refuseMalformedFormBody(request))
+  if (refused) return refused
+  if (request.nextUrl.pathname !== '/login' || request.method !== 'POST' || request.headers.has('next-action')) return NextResponse.next()
 
   let username: string | null = null
   const type = request.headers.get('content-type') ?? ''
@@ -27,8 +37,10 @@ export async function proxy(request: NextRequest) {
     }
   }
 
-  const decision = await loginThrottle().peek({ username, ip: clientIpFromHeaders(request.headers) })
+  const ip = clientIpFromHeaders(request.headers)
+  const decision = await loginThrottle().peek({ subject: username, ip })
   if (decision.allowed) return NextResponse.next()
+  audit('request.throttled', { outcome: 'failure', endpoint: 'login', ip, reason: decision.scope })
   return new NextResponse(`${throttledMessage(decision.retryAfterSeconds)}\n`, {
     status: 429,
     headers: {
@@ -39,4 +51,5 @@ export async function proxy(request: NextRequest) {
   })
 }
 
-export const config = { matcher: ['/login'] }
+// Every page; not the protocol endpoints (they limit their own bodies) nor static files.
+export const config = { matcher: ['/((?!connect/|\\.well-known/|_next/static/|_next/image|favicon\\.ico).*)'] }

@@ -1,14 +1,28 @@
 // Benchmarks on loopback, our server and node-oidc-provider side by side in one run,
-// alternating per workload. Usage: npm run bench -- [--duration 15] [--runs 3] [--only name,name]
-// Needs `wrk` (Debian: apt-get install -y wrk). Results: a table on stdout and
-// bench/out/results.json; copy the table into bench/RESULTS.md with the command and date.
+// alternating per workload. Needs `wrk` (Debian: apt-get install -y wrk).
+//
+//   npm run bench -- [--duration 15] [--runs 3] [--connections 32] [--only name,name]
+//                    [--pool 12000] [--code-duration 5]   (codes minted per code-exchange run)
+//   npm run bench -- --scale 1000000     ours with N stored grants against ours with an empty store
+//   npm run bench -- --baseline <dir>    ours against ours as checked out in <dir> (before/after)
+//   npm run bench -- --profile           ours alone, one server per workload under --cpu-prof;
+//                                        profiles and their summaries in bench/out/profiles/
+//
+// Results: a table on stdout and bench/out/results.json; copy the table into bench/RESULTS.md
+// with the command and date. Start it with the NEXT_DIST_DIR of a current build (our server
+// builds the pages first when the build is missing or older than the sources).
 import { execFileSync, spawn } from 'node:child_process'
-import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs'
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import os from 'node:os'
 import path from 'node:path'
 import { BENCH, ourConfiguration, scopeOf } from './fixtures.mjs'
+import { summarizeProfile } from './profile-summary.mjs'
+import { seedGrants } from './seed-grants.mjs'
+import { basic, clientNamed, ourFlows, peerFlows, redeem, refreshBody } from './user-flows.mjs'
+import { wrkScript } from './wrk-script.mjs'
 
 const ROOT = path.resolve(import.meta.dirname, '..')
+const OUT = path.join(ROOT, 'bench', 'out')
 const args = process.argv.slice(2)
 const option = (name, fallback) => {
   const i = args.indexOf(`--${name}`)
@@ -18,63 +32,181 @@ const DURATION = Number(option('duration', '15'))
 const RUNS = Number(option('runs', '3'))
 const CONNECTIONS = Number(option('connections', '32'))
 const ONLY = option('only', '')?.split(',').filter(Boolean)
-const OUR_PORT = 4200
-const PEER_PORT = 4100
-const basic = (id, secret) => 'Basic ' + Buffer.from(`${encodeURIComponent(id)}:${encodeURIComponent(secret)}`).toString('base64')
+const SCALE = Number(option('scale', '0'))
+const PROFILE = args.includes('--profile')
+const BASELINE = option('baseline', '')
+/**
+ * Codes are single use and slow to make (a trip through the authorization endpoint each, a few
+ * hundred a second): the code-exchange runs last CODE_DURATION seconds, on POOL codes minted
+ * before each run, more than either side redeems in that time.
+ */
+const CODE_DURATION = Math.min(DURATION, Number(option('code-duration', '5')))
+const POOL = Number(option('pool', '12000'))
+/** Refresh tokens a chained run starts with (each answer puts its successor back). */
+const CHAIN_POOL = 256
+/** argon2id is the cost of a sign-in: a few connections saturate the cores (and stay under the per-IP throttle). */
+const SIGN_IN_CONNECTIONS = 4
+const SCALE_WORKLOADS = ['refresh_token (rotation)', 'introspection (reference)']
+const WORKLOADS = [
+  'client_credentials JWT ES256',
+  'client_credentials JWT RS256',
+  'client_credentials reference',
+  'introspection (reference)',
+  'discovery',
+  'jwks',
+  'authorization_code exchange',
+  'refresh_token (rotation)',
+  'userinfo',
+  'password sign-in',
+]
 
 async function main() {
-  const ours = await startOurServer()
-  const peer = await startPeer()
+  mkdirSync(OUT, { recursive: true })
+  if (PROFILE) return profileAll()
+  const [left, right] = SCALE
+    ? [await startOurServer({ port: 4200, seed: SCALE, label: `ours, ${SCALE.toLocaleString('en-US')} grants` }), await startOurServer({ port: 4201, label: 'ours, empty store' })]
+    : BASELINE
+      ? [await startOurServer({ port: 4200, label: 'ours' }), await startOurServer({ port: 4201, label: `ours at ${BASELINE}`, root: path.resolve(BASELINE) })]
+      : [await startOurServer({ port: 4200, label: 'ours' }), await startPeer(4100)]
   try {
-    const workloads = await defineWorkloads(ours, peer)
+    const names = SCALE ? SCALE_WORKLOADS : undefined
+    const workloads = (await defineWorkloads(left, right)).filter((w) => (ONLY?.length ? ONLY.includes(w.name) : !names || names.includes(w.name)))
     const rows = []
-    for (const w of workloads.filter((w) => !ONLY?.length || ONLY.includes(w.name))) {
-      const results = { ours: [], peer: [] }
+    for (const w of workloads) {
+      const results = { left: [], right: [] }
       for (let run = 0; run < RUNS; run++) {
-        for (const side of run % 2 === 0 ? ['peer', 'ours'] : ['ours', 'peer']) {
-          const target = side === 'ours' ? ours : peer
+        for (const side of run % 2 === 0 ? ['right', 'left'] : ['left', 'right']) {
+          const target = side === 'left' ? left : right
           const spec = w[side]
           if (!spec) continue
-          results[side].push({ ...(await runWrk(target.url + spec.path, spec)), rssMb: rssMb(target.pid) })
+          results[side].push({ ...(await runWorkload(target, spec)), rssMb: rssMb(target.pid) })
         }
       }
-      rows.push({ workload: w.name, ours: median(results.ours), peer: median(results.peer) })
+      rows.push({ workload: w.name, ours: median(results.left), peer: median(results.right) })
       printRow(rows.at(-1))
     }
-    mkdirSync(path.join(ROOT, 'bench', 'out'), { recursive: true })
-    writeFileSync(path.join(ROOT, 'bench', 'out', 'results.json'), JSON.stringify({ date: new Date().toISOString(), duration: DURATION, runs: RUNS, connections: CONNECTIONS, cpus: os.cpus().length, rows }, null, 2))
-    console.log('\n' + table(rows))
+    const labels = [left.label, right.label]
+    writeFileSync(path.join(OUT, SCALE ? 'results-scale.json' : 'results.json'), JSON.stringify({ date: new Date().toISOString(), args, duration: DURATION, runs: RUNS, connections: CONNECTIONS, cpus: os.cpus().length, labels, rows }, null, 2))
+    console.log('\n' + table(rows, labels))
   } finally {
-    ours.stop()
-    peer.stop()
+    await Promise.all([left.stop(), right.stop()])
   }
 }
 
-async function defineWorkloads(ours, peer) {
-  const cc = (client, scope) => ({
-    path: '/connect/token',
-    method: 'POST',
-    headers: { Authorization: basic(client.clientId, client.secret), 'Content-Type': 'application/x-www-form-urlencoded' },
-    body: `grant_type=client_credentials&scope=${encodeURIComponent(scope)}`,
-  })
-  const peerPath = (spec, p) => ({ ...spec, path: p })
+// ---------------------------------------------------------------- workloads
+
+/**
+ * Each workload: a spec per side (undefined where a side cannot do it). A spec is a request
+ * for wrk, plus `mint` (bodies made fresh before every run) for single-use tokens.
+ */
+async function defineWorkloads(left, right) {
+  const specs = await Promise.all([left, right].map((side) => (side.kind === 'ours' ? ourSpecs(side) : peerSpecs(side))))
+  return WORKLOADS.map((name) => ({ name, left: specs[0][name], right: specs[1][name] }))
+}
+
+const form = { 'Content-Type': 'application/x-www-form-urlencoded' }
+const cc = (client, scope, tokenPath) => ({
+  path: tokenPath,
+  method: 'POST',
+  headers: { Authorization: basic(client.clientId, client.secret), ...form },
+  body: `grant_type=client_credentials&scope=${encodeURIComponent(scope)}`,
+})
+const introspect = (introspectPath, token) => {
+  const api = BENCH.resources[2]
+  return { path: introspectPath, method: 'POST', headers: { Authorization: basic(api.name, api.secret), ...form }, body: `token=${token}` }
+}
+
+/** The user-flow workloads, the same on both sides but for paths and minting. */
+function userFlowSpecs(side, flows, { tokenPath, userinfoPath }) {
+  const web = clientNamed('bench-web')
+  const webRef = clientNamed('bench-web-ref')
+  const tokenHeaders = (client) => ({ Authorization: basic(client.clientId, client.secret), ...form })
+  return {
+    'authorization_code exchange': {
+      path: tokenPath,
+      method: 'POST',
+      headers: tokenHeaders(web),
+      pool: { mode: 'consume', expect: 200 },
+      mint: () => flows.codes(web, POOL),
+      duration: CODE_DURATION,
+    },
+    'refresh_token (rotation)': {
+      path: tokenPath,
+      method: 'POST',
+      headers: tokenHeaders(web),
+      pool: { mode: 'chain', expect: 200, chain: { prefix: refreshBody(''), pattern: '"refresh_token":"([^"]+)"' } },
+      mint: async () => (await redeem(side.url, flows, web, await flows.codes(web, CHAIN_POOL))).map((t) => refreshBody(t.refresh_token)),
+    },
+    userinfo: {
+      path: userinfoPath,
+      method: 'GET',
+      // One reference (opaque) access token, looked up in the store on every call; made per run.
+      lazyHeaders: async () => ({ Authorization: `Bearer ${(await redeem(side.url, flows, webRef, await flows.codes(webRef, 1)))[0].access_token}` }),
+    },
+  }
+}
+async function ourSpecs(side) {
   const [es256, rs256, reference] = BENCH.clients
-  const opaque = BENCH.resources[2]
-  const ourReference = await fetchToken(ours.url + '/connect/token', cc(reference, scopeOf(reference.resource)))
-  const peerReference = await fetchToken(peer.url + '/token', cc(reference, BENCH.scope))
-  const introspect = (token) => ({
+  const tokenPath = '/connect/token'
+  const referenceToken = await fetchToken(side.url + tokenPath, cc(reference, scopeOf(reference.resource), tokenPath))
+  return {
+    'client_credentials JWT ES256': cc(es256, scopeOf(es256.resource), tokenPath),
+    'client_credentials JWT RS256': cc(rs256, scopeOf(rs256.resource), tokenPath),
+    'client_credentials reference': cc(reference, scopeOf(reference.resource), tokenPath),
+    'introspection (reference)': introspect('/connect/introspect', referenceToken),
+    discovery: { path: '/.well-known/openid-configuration', method: 'GET' },
+    jwks: { path: '/.well-known/openid-configuration/jwks', method: 'GET' },
+    ...userFlowSpecs(side, ourFlows(side.url), { tokenPath, userinfoPath: '/connect/userinfo' }),
+    'password sign-in': await signInSpec(side),
+  }
+}
+
+async function peerSpecs(side) {
+  const [es256, rs256, reference] = BENCH.clients
+  const tokenPath = '/token'
+  const referenceToken = await fetchToken(side.url + tokenPath, cc(reference, BENCH.scope, tokenPath))
+  return {
+    'client_credentials JWT ES256': cc(es256, BENCH.scope, tokenPath),
+    'client_credentials JWT RS256': cc(rs256, BENCH.scope, tokenPath),
+    'client_credentials reference': cc(reference, BENCH.scope, tokenPath),
+    'introspection (reference)': introspect('/token/introspection', referenceToken),
+    discovery: { path: '/.well-known/openid-configuration', method: 'GET' },
+    jwks: { path: '/jwks', method: 'GET' },
+    ...userFlowSpecs(side, peerFlows(side.url), { tokenPath, userinfoPath: '/me' }),
+    // node-oidc-provider has no password check of its own (login is the application's).
+    'password sign-in': undefined,
+  }
+}
+
+/**
+ * POST /login as a browser without JavaScript does (the server action's ids are hidden
+ * inputs of the form); each request signs one of the bench users in (argon2id verify, a new
+ * session) and must answer 303.
+ */
+async function signInSpec(side) {
+  const page = '/login?returnTo=%2Faccount'
+  const html = await (await fetch(side.url + page)).text()
+  const formHtml = html.match(/<form\b[\s\S]*?<\/form>/)?.[0] ?? ''
+  const hidden = [...formHtml.matchAll(/<input\b[^>]*>/g)]
+    .map(([tag]) => tag)
+    .filter((tag) => /\btype="hidden"/.test(tag) && /\bname="/.test(tag))
+    .map((tag) => [decode(tag.match(/\bname="([^"]*)"/)[1]), decode(tag.match(/\bvalue="([^"]*)"/)?.[1] ?? '')])
+  if (!hidden.length) throw new Error('no hidden inputs on the login page')
+  const boundary = '----bench' + Math.random().toString(36).slice(2)
+  const part = ([name, value]) => `--${boundary}\r\nContent-Disposition: form-data; name="${name}"\r\n\r\n${value}\r\n`
+  const bodies = BENCH.users.map((u) => [...hidden, ['username', u.username], ['password', u.password]].map(part).join('') + `--${boundary}--\r\n`)
+  return {
+    path: page,
     method: 'POST',
-    headers: { Authorization: basic(opaque.name, opaque.secret), 'Content-Type': 'application/x-www-form-urlencoded' },
-    body: `token=${token}`,
-  })
-  return [
-    { name: 'client_credentials JWT ES256', ours: cc(es256, scopeOf(es256.resource)), peer: peerPath(cc(es256, BENCH.scope), '/token') },
-    { name: 'client_credentials JWT RS256', ours: cc(rs256, scopeOf(rs256.resource)), peer: peerPath(cc(rs256, BENCH.scope), '/token') },
-    { name: 'client_credentials reference', ours: cc(reference, scopeOf(reference.resource)), peer: peerPath(cc(reference, BENCH.scope), '/token') },
-    { name: 'introspection (reference)', ours: { path: '/connect/introspect', ...introspect(ourReference) }, peer: { path: '/token/introspection', ...introspect(peerReference) } },
-    { name: 'discovery', ours: { path: '/.well-known/openid-configuration', method: 'GET' }, peer: { path: '/.well-known/openid-configuration', method: 'GET' } },
-    { name: 'jwks', ours: { path: '/.well-known/openid-configuration/jwks', method: 'GET' }, peer: { path: '/jwks', method: 'GET' } },
-  ]
+    headers: { 'Content-Type': `multipart/form-data; boundary=${boundary}`, Origin: side.url },
+    pool: { mode: 'cycle', expect: 303, bodies },
+    connections: SIGN_IN_CONNECTIONS,
+  }
+}
+
+function decode(value) {
+  const entities = { '&quot;': '"', '&#x27;': "'", '&#39;': "'", '&lt;': '<', '&gt;': '>', '&amp;': '&' }
+  return value.replace(/&(?:quot|#x27|#39|lt|gt|amp);/g, (e) => entities[e])
 }
 
 async function fetchToken(url, spec) {
@@ -84,22 +216,47 @@ async function fetchToken(url, spec) {
   return body.access_token
 }
 
-function runWrk(url, spec) {
+// ---------------------------------------------------------------- running wrk
+
+async function runWorkload(target, spec) {
   const dir = mkdtempSync(path.join(os.tmpdir(), 'wrk-'))
-  const script = path.join(dir, 'request.lua')
-  const headers = Object.entries(spec.headers ?? {}).map(([k, v]) => `wrk.headers[${JSON.stringify(k)}] = ${JSON.stringify(v)}`).join('\n')
-  writeFileSync(script, `wrk.method = ${JSON.stringify(spec.method)}\n${spec.body ? `wrk.body = ${JSON.stringify(spec.body)}` : ''}\n${headers}\n`)
-  const out = execFileSync('wrk', ['-t1', `-c${CONNECTIONS}`, `-d${DURATION}s`, '--latency', '-s', script, url], { encoding: 'utf8' })
-  return parseWrk(out)
+  try {
+    const headers = spec.lazyHeaders ? { ...spec.headers, ...(await spec.lazyHeaders()) } : spec.headers
+    const script = path.join(dir, 'request.lua')
+    writeFileSync(script, wrkScript({ ...spec, headers }))
+    const extra = []
+    if (spec.mint) {
+      const started = performance.now()
+      const bodies = await spec.mint()
+      const poolFile = path.join(dir, 'pool.txt')
+      writeFileSync(poolFile, bodies.join('\n') + '\n')
+      extra.push('--', poolFile)
+      console.log(`  ${target.label}: minted ${bodies.length} in ${((performance.now() - started) / 1000).toFixed(1)} s`)
+    }
+    const connections = spec.connections ?? CONNECTIONS
+    const cpuBefore = cpuMs(target.pid)
+    const out = execFileSync('wrk', ['-t1', `-c${connections}`, `-d${spec.duration ?? DURATION}s`, '--latency', '-s', script, target.url + spec.path, ...extra], { encoding: 'utf8' })
+    const result = parseWrk(out, !!spec.pool)
+    if (result.exhausted) console.log(`  ${target.label}: the pool ran out (${result.exhausted} requests without a fresh token): raise --pool`)
+    // CPU the server process spent per request (all its threads): unlike req/s, barely moved
+    // by whatever else runs on the machine, so it compares runs made at different times.
+    const cpuPerRequest = (cpuMs(target.pid) - cpuBefore) / Math.max(1, result.requests)
+    return { ...result, cpuPerRequest, connections }
+  } finally {
+    rmSync(dir, { recursive: true, force: true })
+  }
 }
 
-function parseWrk(out) {
+function parseWrk(out, pooled) {
   const rate = Number(/Requests\/sec:\s+([\d.]+)/.exec(out)?.[1] ?? 0)
   const percentile = (p) => toMs(new RegExp(`\\s${p}%\\s+([\\d.]+\\w+)`).exec(out)?.[1])
-  const non2xx = Number(/Non-2xx or 3xx responses:\s+(\d+)/.exec(out)?.[1] ?? 0)
+  const count = (name) => Number(new RegExp(`${name}:\\s+(\\d+)`).exec(out)?.[1] ?? 0)
   const socket = /Socket errors: connect (\d+), read (\d+), write (\d+), timeout (\d+)/.exec(out)
   const socketErrors = socket ? socket.slice(1).reduce((a, b) => a + Number(b), 0) : 0
-  return { rate, p50: percentile(50), p99: percentile(99), errors: non2xx + socketErrors }
+  // Pooled scripts check every status themselves (bench-bad includes wrk's non-2xx/3xx).
+  const errors = (pooled ? count('bench-bad') : count('Non-2xx or 3xx responses')) + socketErrors
+  const requests = Number(/(\d+) requests in/.exec(out)?.[1] ?? 0)
+  return { rate, requests, p50: percentile(50), p99: percentile(99), errors, exhausted: count('bench-exhausted') }
 }
 
 function toMs(value) {
@@ -109,6 +266,16 @@ function toMs(value) {
   if (value.endsWith('ms')) return n
   if (value.endsWith('s')) return n * 1000
   return n
+}
+
+/** User + system CPU time of a process so far, in ms (/proc/<pid>/stat, clock ticks of 10 ms). */
+function cpuMs(pid) {
+  try {
+    const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ')
+    return (Number(fields[11]) + Number(fields[12])) * 10
+  } catch {
+    return NaN
+  }
 }
 
 function rssMb(pid) {
@@ -126,21 +293,29 @@ function median(results) {
   return sorted[Math.floor(sorted.length / 2)]
 }
 
+// ---------------------------------------------------------------- output
+
 function fmt(r) {
-  return r ? `${Math.round(r.rate).toLocaleString('en-US')} | ${r.p50.toFixed(1)} / ${r.p99.toFixed(1)} | ${r.errors} | ${r.rssMb}` : 'n/a | | |'
+  return r ? `${Math.round(r.rate).toLocaleString('en-US')} | ${r.p50.toFixed(1)} / ${r.p99.toFixed(1)} | ${r.errors} | ${r.rssMb} | ${r.cpuPerRequest.toFixed(2)}` : 'n/a | | | |'
 }
 
 function printRow(row) {
   const ratio = row.ours && row.peer ? (row.ours.rate / row.peer.rate).toFixed(2) : 'n/a'
-  console.log(`${row.workload}: ours ${Math.round(row.ours?.rate ?? 0)}/s, peer ${Math.round(row.peer?.rate ?? 0)}/s, ratio ${ratio}`)
+  const cpu = (r) => (r ? `, ${r.cpuPerRequest.toFixed(2)} ms CPU/req, p99 ${r.p99.toFixed(1)} ms, ${r.errors} errors` : '')
+  console.log(`${row.workload}: ${Math.round(row.ours?.rate ?? 0)}/s${cpu(row.ours)} against ${Math.round(row.peer?.rate ?? 0)}/s${cpu(row.peer)}; ratio ${ratio}`)
 }
 
-function table(rows) {
-  const header = '| workload | ours req/s | ours p50 / p99 ms | ours errors | ours RSS MB | peer req/s | peer p50 / p99 ms | peer errors | peer RSS MB | ours ÷ peer |\n|---|---|---|---|---|---|---|---|---|---|'
-  return [header, ...rows.map((r) => `| ${r.workload} | ${fmt(r.ours)} | ${fmt(r.peer)} | ${r.ours && r.peer ? (r.ours.rate / r.peer.rate).toFixed(2) : 'n/a'} |`)].join('\n')
+function table(rows, [left, right]) {
+  const header =
+    `| workload | ${left} req/s | p50 / p99 ms | errors | RSS MB | CPU ms/req | ${right} req/s | p50 / p99 ms | errors | RSS MB | CPU ms/req | ratio |\n` +
+    '|---|---|---|---|---|---|---|---|---|---|---|---|'
+  const note = (r) => (r.ours?.connections && r.ours.connections !== CONNECTIONS ? ` (${r.ours.connections} connections)` : '')
+  return [header, ...rows.map((r) => `| ${r.workload}${note(r)} | ${fmt(r.ours)} | ${fmt(r.peer)} | ${r.ours && r.peer ? (r.ours.rate / r.peer.rate).toFixed(2) : 'n/a'} |`)].join('\n')
 }
 
-async function waitFor(url, child, seconds = 300) {
+// ---------------------------------------------------------------- servers
+
+async function waitFor(url, child, seconds = 600) {
   for (let i = 0; i < seconds * 4; i++) {
     if (child.exitCode !== null) throw new Error(`server exited with ${child.exitCode}`)
     try {
@@ -151,23 +326,78 @@ async function waitFor(url, child, seconds = 300) {
   throw new Error(`timed out waiting for ${url}`)
 }
 
-async function startOurServer() {
-  const dataDir = mkdtempSync(path.join(os.tmpdir(), 'bench-ours-'))
-  const env = { ...process.env, PORT: String(OUR_PORT), HOST: '127.0.0.1', DATA_DIR: dataDir, SEED_DEMO: 'false', LOG_LEVEL: 'warn', NODE_ENV: 'production' }
-  const configFile = path.join(dataDir, 'bench-config.json')
-  writeFileSync(configFile, JSON.stringify(ourConfiguration(), null, 2))
-  execFileSync(process.execPath, ['--import', 'tsx', 'lib/cli/admin.ts', 'import', configFile], { cwd: ROOT, env, stdio: 'inherit' })
-  const child = spawn(process.execPath, ['--import', 'tsx', 'lib/server/start.ts'], { cwd: ROOT, env, stdio: ['ignore', 'inherit', 'inherit'] })
-  const url = `http://127.0.0.1:${OUR_PORT}`
-  await waitFor(`${url}/.well-known/openid-configuration`, child)
-  return { url, pid: child.pid, stop: () => child.kill('SIGTERM') }
+function stopper(child) {
+  return () =>
+    new Promise((resolve) => {
+      if (child.exitCode !== null || child.signalCode !== null) return resolve()
+      child.once('exit', () => resolve())
+      child.kill('SIGTERM')
+    })
 }
 
-async function startPeer() {
-  const child = spawn(process.execPath, [path.join(ROOT, 'bench', 'peer-oidc-provider.mjs'), String(PEER_PORT)], { cwd: ROOT, stdio: ['ignore', 'ignore', 'inherit'] })
-  const url = `http://127.0.0.1:${PEER_PORT}`
+async function startOurServer({ port, seed = 0, label, nodeArgs = [], root = ROOT, dataDir = mkdtempSync(path.join(os.tmpdir(), 'bench-ours-')) }) {
+  const url = `http://127.0.0.1:${port}`
+  const env = {
+    ...process.env,
+    PORT: String(port),
+    HOST: '127.0.0.1',
+    ISSUER: url,
+    DATA_DIR: dataDir,
+    SEED_DEMO: 'false',
+    LOG_LEVEL: 'warn',
+    NODE_ENV: 'production',
+    // The per-client request budgets stay on (their cost is measured) but never trip: one
+    // bench client makes thousands of requests a second. The peer has no such limits.
+    TOKEN_RATE_LIMIT_PER_MINUTE: '1000000000',
+    INTROSPECTION_RATE_LIMIT_PER_MINUTE: '1000000000',
+  }
+  const configFile = path.join(dataDir, 'bench-config.json')
+  writeFileSync(configFile, JSON.stringify(ourConfiguration(), null, 2))
+  execFileSync(process.execPath, ['--import', 'tsx', 'lib/cli/admin.ts', 'import', configFile], { cwd: root, env, stdio: ['ignore', 'ignore', 'inherit'] })
+  if (seed) await seedGrants(path.join(dataDir, 'tokenservice.db'), seed)
+  const child = spawn(process.execPath, [...nodeArgs, '--import', 'tsx', 'lib/server/start.ts'], { cwd: root, env, stdio: ['ignore', 'inherit', 'inherit'] })
   await waitFor(`${url}/.well-known/openid-configuration`, child)
-  return { url, pid: child.pid, stop: () => child.kill('SIGTERM') }
+  return { kind: 'ours', label, url, pid: child.pid, dataDir, stop: stopper(child) }
+}
+
+async function startPeer(port) {
+  const child = spawn(process.execPath, [path.join(ROOT, 'bench', 'peer-oidc-provider.mjs'), String(port)], { cwd: ROOT, stdio: ['ignore', 'ignore', 'inherit'] })
+  const url = `http://127.0.0.1:${port}`
+  await waitFor(`${url}/.well-known/openid-configuration`, child)
+  return { kind: 'peer', label: 'node-oidc-provider', url, pid: child.pid, stop: stopper(child) }
+}
+
+// ---------------------------------------------------------------- profiles
+
+/** Ours alone: one fresh server per workload under --cpu-prof, one run each, then a summary. */
+async function profileAll() {
+  const base = path.join(OUT, 'profiles')
+  const names = WORKLOADS.filter((n) => !ONLY?.length || ONLY.includes(n))
+  const summaries = []
+  for (const name of names) {
+    const dir = path.join(base, name.replace(/[^a-z0-9]+/gi, '-').toLowerCase())
+    rmSync(dir, { recursive: true, force: true })
+    mkdirSync(dir, { recursive: true })
+    const result = await withServer({ port: 4200, label: 'ours', nodeArgs: ['--cpu-prof', `--cpu-prof-dir=${dir}`] }, async (side) => runWorkload(side, (await ourSpecs(side))[name]))
+    // <pid>.0.<n>.cpuprofile is the main thread (tsx's loader thread writes one too).
+    const file = readdirSync(dir).find((f) => /\.0\.\d+\.cpuprofile$/.test(f))
+    // The server stops within a few seconds of the end of the run: that much more, not the start-up.
+    const summary = file ? summarizeProfile(JSON.parse(readFileSync(path.join(dir, file), 'utf8')), { windowSeconds: DURATION + 1 }) : 'no profile written'
+    const text = `## ${name}: ${Math.round(result.rate)} req/s, ${result.cpuPerRequest.toFixed(2)} ms CPU per request (p99 ${result.p99.toFixed(1)} ms, ${result.errors} errors) under the profiler\n\n${summary}\n`
+    writeFileSync(path.join(dir, 'summary.md'), text)
+    summaries.push(text)
+    console.log(text)
+  }
+  writeFileSync(path.join(base, 'summary.md'), summaries.join('\n'))
+}
+
+async function withServer(options, work) {
+  const server = await startOurServer(options)
+  try {
+    return await work(server)
+  } finally {
+    await server.stop()
+  }
 }
 
 await main()

@@ -1,4 +1,5 @@
-// `npm test`: build, unit tests and protocol tests (vitest), browser tests (Playwright), one
+// `npm test`: build, unit tests and protocol tests (vitest; the protocol suite twice, once per
+// way of serving the endpoints), browser tests (Playwright), one
 // summary. Every stage runs even when an earlier one failed, so a CI log shows everything;
 // the exit code is 1 when any stage or any test failed. The last line is
 // `tests: N passed, M failed, K skipped`, counted from the runners' JSON reports.
@@ -12,6 +13,7 @@ const ROOT = path.resolve(import.meta.dirname, '..')
 const RESULTS = path.join(ROOT, 'test-results')
 const UNIT_JSON = path.join(RESULTS, 'vitest-unit.json')
 const PROTOCOL_JSON = path.join(RESULTS, 'vitest-protocol.json')
+const PROTOCOL_NEXT_JSON = path.join(RESULTS, 'vitest-protocol-next.json')
 const PLAYWRIGHT_JSON = path.join(RESULTS, 'playwright.json') // set in playwright.config.ts
 
 interface Counts {
@@ -38,9 +40,9 @@ function bin(name: string): string {
 }
 
 /** Runs a command with its output streamed live; resolves with its exit code. */
-function run(command: string, args: string[]): Promise<number> {
+function run(command: string, args: string[], extraEnv: Record<string, string> = {}): Promise<number> {
   return new Promise((resolve) => {
-    const child = spawn(command, args, { cwd: ROOT, env, stdio: 'inherit' })
+    const child = spawn(command, args, { cwd: ROOT, env: { ...env, ...extraEnv }, stdio: 'inherit' })
     child.on('error', (error) => {
       console.error(`could not start ${command}: ${error.message}`)
       resolve(127)
@@ -100,11 +102,17 @@ function playwrightCounts(report: PlaywrightReport): Counts {
   }
 }
 
-async function stage(name: string, command: string, args: string[], report?: { file: string; count: (json: never) => Counts }): Promise<StageResult> {
+async function stage(
+  name: string,
+  command: string,
+  args: string[],
+  report?: { file: string; count: (json: never) => Counts },
+  extraEnv?: Record<string, string>,
+): Promise<StageResult> {
   banner(name)
   if (report) rmSync(report.file, { force: true })
   const started = performance.now()
-  const exitCode = await run(command, args)
+  const exitCode = await run(command, args, extraEnv)
   const result: StageResult = { name, exitCode, seconds: (performance.now() - started) / 1000 }
   if (report) {
     const json = readJson(report.file)
@@ -127,12 +135,20 @@ if (process.env.SKIP_BUILD === '1') {
   results.push(await stage('build: next build', bin('next'), ['build']))
 }
 
-// The two vitest projects run separately: a failing protocol global setup (the server does
-// not start) aborts the whole vitest run, and would hide the unit results with it.
-for (const [project, file] of [['unit', UNIT_JSON], ['protocol', PROTOCOL_JSON]] as const) {
+// The vitest projects run separately: a failing protocol global setup (the server does not
+// start) aborts the whole vitest run, and would hide the unit results with it. The protocol
+// suite runs twice, once per way of serving the protocol endpoints (lib/server/start.ts):
+// straight from node:http (the default fast path) and through Next.js's router
+// (PROTOCOL_FAST_PATH=false, which the test servers inherit), so both count in the totals.
+const vitestStages: { name: string; project: string; file: string; env: Record<string, string> }[] = [
+  { name: 'unit tests: vitest run --project unit', project: 'unit', file: UNIT_JSON, env: {} },
+  { name: 'protocol tests (fast path): vitest run --project protocol', project: 'protocol', file: PROTOCOL_JSON, env: {} },
+  { name: 'protocol tests (via Next.js): PROTOCOL_FAST_PATH=false', project: 'protocol', file: PROTOCOL_NEXT_JSON, env: { PROTOCOL_FAST_PATH: 'false' } },
+]
+for (const { name, project, file, env: stageEnv } of vitestStages) {
   if (interrupted) break
   const args = ['run', '--project', project, '--reporter=default', '--reporter=json', `--outputFile.json=${file}`]
-  results.push(await stage(`${project} tests: vitest run --project ${project}`, bin('vitest'), args, { file, count: vitestCounts }))
+  results.push(await stage(name, bin('vitest'), args, { file, count: vitestCounts }, stageEnv))
 }
 
 if (!interrupted) {
@@ -153,12 +169,12 @@ for (const r of results) {
   total.skipped += c?.skipped ?? 0
   const status = r.exitCode === 0 ? 'ok' : `FAILED (exit ${r.exitCode})`
   const tally = c ? `${c.passed} passed, ${c.failed} failed, ${c.skipped} skipped` : r.note ?? ''
-  console.log(`${r.name.padEnd(48)} ${status.padEnd(18)} ${r.seconds.toFixed(1).padStart(6)}s  ${tally}`)
+  console.log(`${r.name.padEnd(60)} ${status.padEnd(18)} ${r.seconds.toFixed(1).padStart(6)}s  ${tally}`)
   for (const error of c?.errors ?? []) console.log(`    error: ${error}`)
   if (unexplained) console.log('    failed without a failing test (see its output above): counted as 1 failure')
 }
 if (interrupted) console.log('interrupted: later stages did not run')
-console.log(`reports: ${[UNIT_JSON, PROTOCOL_JSON, PLAYWRIGHT_JSON].map((f) => path.relative(ROOT, f)).join(', ')}`)
+console.log(`reports: ${[UNIT_JSON, PROTOCOL_JSON, PROTOCOL_NEXT_JSON, PLAYWRIGHT_JSON].map((f) => path.relative(ROOT, f)).join(', ')}`)
 
 const failed = interrupted || total.failed > 0 || results.some((r) => r.exitCode !== 0)
 if (interrupted && total.failed === 0) total.failed = 1

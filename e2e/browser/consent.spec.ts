@@ -1,8 +1,7 @@
 // The consent page inside a real authorization: what it shows, deny, partial grants and
 // remembered consent. A fake relying party: the tests build the authorize URL themselves
-// (client demo-web) and read the result off the request to its redirect_uri. (page.route
-// cannot stub that request: Playwright only routes the first URL of a redirect chain.) The
-// demo app's callback then finds no sign-in of its own in progress and leaves the code alone.
+// (client demo-web) and take the response at its redirect_uri themselves
+// (support/redirect-uri.ts), so the demo app behind that URL never sees it.
 //
 // Remembered consent outlives a test, so these tests sign in as a user of their own, new for
 // every run of this file (created with the admin CLI, as an operator would): nothing another
@@ -11,6 +10,7 @@ import { spawnSync } from 'node:child_process'
 import { createHash, randomBytes } from 'node:crypto'
 import path from 'node:path'
 import { expect, test, type Page } from '@playwright/test'
+import { captureAuthorizationResponse } from './support/redirect-uri'
 
 const USER = { username: `consent-${Date.now().toString(36)}-${randomBytes(3).toString('hex')}`, password: 'consent-user-password', name: 'Casey Consent' }
 
@@ -59,9 +59,7 @@ async function signIn(page: Page, username: string, password: string) {
 
 /** Runs `step` and returns the parameters the browser brought to the client's redirect_uri. */
 async function redirectUriParams(page: Page, baseURL: string, step: () => Promise<unknown>): Promise<URLSearchParams> {
-  const arrival = page.waitForRequest((r) => r.isNavigationRequest() && r.url().startsWith(`${baseURL}/demo/callback?`))
-  await step()
-  return new URL((await arrival).url()).searchParams
+  return (await captureAuthorizationResponse(page, `${baseURL}/demo/callback`, step)).searchParams
 }
 
 test('shows the app name and, in plain words, what it asks for', async ({ page, baseURL }) => {

@@ -10,6 +10,10 @@ import { log } from '../log'
 const DAY = 86_400
 
 const seconds = (fallback: number) => z.coerce.number().int().positive().default(fallback)
+/** A count that may be 0 (0 turns the limit off). */
+const count = (fallback: number) => z.coerce.number().int().min(0).default(fallback)
+/** A failure limit: at least 1, or nobody could ever try. */
+const limit = (fallback: number) => z.coerce.number().int().positive().default(fallback)
 const flag = (fallback: boolean) =>
   z
     .enum(['true', 'false', '1', '0', 'yes', 'no'])
@@ -34,6 +38,19 @@ const EnvSchema = z.object({
   SESSION_LIFETIME: seconds(14 * DAY),
   CONFIG_CACHE_SECONDS: z.coerce.number().int().min(0).default(5),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  // Throttling (lib/security/throttle.ts; README "Security"). Per-minute limits: 0 = off.
+  RATE_LIMIT_STORE: z.enum(['memory', 'database']).default('memory'),
+  TOKEN_RATE_LIMIT_PER_MINUTE: count(6000),
+  INTROSPECTION_RATE_LIMIT_PER_MINUTE: count(6000),
+  REVOCATION_RATE_LIMIT_PER_MINUTE: count(6000),
+  LOGIN_FAILURES_PER_ACCOUNT_AND_IP: limit(5),
+  LOGIN_FAILURES_PER_ACCOUNT: limit(50),
+  LOGIN_FAILURES_PER_IP: limit(20),
+  LOGIN_FAILURE_WINDOW: seconds(900),
+  CLIENT_AUTH_FAILURES_PER_CLIENT_AND_IP: limit(10),
+  CLIENT_AUTH_FAILURES_PER_CLIENT: limit(100),
+  CLIENT_AUTH_FAILURES_PER_IP: limit(100),
+  CLIENT_AUTH_FAILURE_WINDOW: seconds(900),
 })
 
 export interface Settings {
@@ -53,6 +70,28 @@ export interface Settings {
   sessionLifetime: number
   configCacheSeconds: number
   logLevel: string
+  throttle: ThrottleSettings
+}
+
+export interface FailureLimitSettings {
+  /** Failures of one account (client) from one IP: locks that IP out of it for the window. */
+  perSubjectAndIp: number
+  /** Failures of one account (client) from all IPs together: the cap on distributed guessing. */
+  perSubject: number
+  /** Failures from one IP, whatever the account (client). */
+  perIp: number
+  windowSeconds: number
+}
+
+export interface ThrottleSettings {
+  /** Where the counters live: this process, or the RateLimiterFlexible table (shared by processes). */
+  store: 'memory' | 'database'
+  /** Requests per minute; 0 = no limit. */
+  tokenPerMinute: number
+  introspectionPerMinute: number
+  revocationPerMinute: number
+  login: FailureLimitSettings
+  clientAuth: FailureLimitSettings
 }
 
 let cached: Settings | undefined
@@ -86,6 +125,24 @@ export function loadSettings(env: NodeJS.ProcessEnv = process.env): Settings {
     sessionLifetime: e.SESSION_LIFETIME,
     configCacheSeconds: e.CONFIG_CACHE_SECONDS,
     logLevel: e.LOG_LEVEL,
+    throttle: {
+      store: e.RATE_LIMIT_STORE,
+      tokenPerMinute: e.TOKEN_RATE_LIMIT_PER_MINUTE,
+      introspectionPerMinute: e.INTROSPECTION_RATE_LIMIT_PER_MINUTE,
+      revocationPerMinute: e.REVOCATION_RATE_LIMIT_PER_MINUTE,
+      login: {
+        perSubjectAndIp: e.LOGIN_FAILURES_PER_ACCOUNT_AND_IP,
+        perSubject: e.LOGIN_FAILURES_PER_ACCOUNT,
+        perIp: e.LOGIN_FAILURES_PER_IP,
+        windowSeconds: e.LOGIN_FAILURE_WINDOW,
+      },
+      clientAuth: {
+        perSubjectAndIp: e.CLIENT_AUTH_FAILURES_PER_CLIENT_AND_IP,
+        perSubject: e.CLIENT_AUTH_FAILURES_PER_CLIENT,
+        perIp: e.CLIENT_AUTH_FAILURES_PER_IP,
+        windowSeconds: e.CLIENT_AUTH_FAILURE_WINDOW,
+      },
+    },
   })
   if (env === process.env) cached = settings
   return settings

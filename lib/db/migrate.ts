@@ -4,6 +4,7 @@
 import { existsSync } from 'node:fs'
 import { mkdir, readdir, readFile, writeFile } from 'node:fs/promises'
 import path from 'node:path'
+import Database from 'better-sqlite3'
 import type { MigrationList } from '@prisma/schema-engine-wasm'
 import { NO_FILTERS, openSchemaEngine, type SchemaFile } from './schema-engine'
 
@@ -36,15 +37,34 @@ export async function readMigrations(baseDir = MIGRATIONS_DIR): Promise<Migratio
 
 /** Applies every pending migration; idempotent, and safe to run from several processes. */
 export async function applyPendingMigrations(databaseUrl: string): Promise<string[]> {
+  const migrationsList = await readMigrations()
+  // The common case (every start, every admin command) has nothing to apply: answer it with
+  // one read, so a busy server's database is never locked by the migration engine.
+  const applied = appliedMigrationNames(databaseUrl)
+  if (applied && migrationsList.migrationDirectories.every((d) => applied.has(d.path))) return []
   const { engine, close } = await openSchemaEngine(databaseUrl, await readSchema())
   try {
-    const { appliedMigrationNames } = await engine.applyMigrations({
-      migrationsList: await readMigrations(),
-      filters: NO_FILTERS,
-    })
+    const { appliedMigrationNames } = await engine.applyMigrations({ migrationsList, filters: NO_FILTERS })
     return appliedMigrationNames
   } finally {
     await close()
+  }
+}
+
+/** Names of the migrations recorded as finished, or null when the database has no history yet. */
+function appliedMigrationNames(databaseUrl: string): Set<string> | null {
+  const file = databaseUrl.replace(/^file:/, '')
+  if (!existsSync(file)) return null
+  const sqlite = new Database(file, { readonly: true, timeout: 10_000 })
+  try {
+    const rows = sqlite
+      .prepare('SELECT migration_name FROM _prisma_migrations WHERE finished_at IS NOT NULL AND rolled_back_at IS NULL')
+      .all() as { migration_name: string }[]
+    return new Set(rows.map((r) => r.migration_name))
+  } catch {
+    return null
+  } finally {
+    sqlite.close()
   }
 }
 

@@ -44,7 +44,7 @@ export interface OpenSchemaEngine {
 export async function openSchemaEngine(databaseUrl: string, schema: SchemaFile): Promise<OpenSchemaEngine> {
   const glue = await loadGlue()
   const connections: SqlDriverAdapter[] = []
-  const factory = trackConnections(withScriptAwareShadowDb(new PrismaBetterSqlite3({ url: databaseUrl })), connections)
+  const factory = trackConnections(withScriptAwareShadowDb(new PrismaBetterSqlite3({ url: databaseUrl, timeout: 10_000 })), connections)
   const ignoreEngineLogs = () => {}
   const engine = await glue.SchemaEngine.new({ datamodels: [[schema.path, schema.content]] }, ignoreEngineLogs, bindMigrationAwareSqlAdapterFactory(factory))
   return {

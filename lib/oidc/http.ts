@@ -7,12 +7,24 @@ import { isOAuthError, OAuthError, serverError } from './errors'
 /** RFC 6749 §5.1 / RFC 9700: responses carrying tokens or token errors are never cached. */
 export const NO_STORE: Readonly<Record<string, string>> = Object.freeze({ 'Cache-Control': 'no-store', Pragma: 'no-cache' })
 
-/** Headers every protocol response carries (pages get theirs from next.config.js). */
+/**
+ * HSTS (RFC 6797) when the issuer is https: one year, subdomains included. Over plain http
+ * browsers ignore it (§8.1), so it is not sent. Pages get the same from next.config.js.
+ */
+export function strictTransportSecurity(issuer: string | undefined): Record<string, string> {
+  return /^https:/i.test(issuer ?? '') ? { 'Strict-Transport-Security': 'max-age=31536000; includeSubDomains' } : {}
+}
+
+/**
+ * Headers every protocol response carries (pages get theirs from next.config.js). ISSUER is
+ * read from the environment as loadSettings() reads it, without its side effects at import.
+ */
 export const SECURITY_HEADERS: Readonly<Record<string, string>> = Object.freeze({
   'X-Content-Type-Options': 'nosniff',
   'Referrer-Policy': 'no-referrer',
   'X-Frame-Options': 'DENY',
   'Content-Security-Policy': "default-src 'none'; frame-ancestors 'none'",
+  ...strictTransportSecurity(process.env.ISSUER),
 })
 
 export function json(body: unknown, init: { status?: number; headers?: Record<string, string> } = {}): Response {

@@ -1,5 +1,8 @@
 // Reads protocol parameters once, the same way for every endpoint: body size limit,
-// content type, duplicates rejected (RFC 6749 §3.1, §3.2), empty values treated as absent.
+// content type, duplicates rejected (RFC 6749 §3.1, §3.2), empty values treated as absent,
+// and text that is not valid UTF-8 or holds control characters rejected (RFC 6749 Appendix B:
+// parameters are UTF-8; Appendix A: every protocol value is printable). URLSearchParams would
+// silently turn %FF into U+FFFD and pass %00 through; here both are invalid_request.
 import { invalidRequest } from './errors'
 
 /** Largest form body any protocol endpoint accepts. */
@@ -32,7 +35,7 @@ export class Params {
 /** Parameters that the spec allows to repeat (RFC 8707 `resource`). */
 const REPEATABLE = new Set(['resource'])
 
-export function paramsFrom(search: URLSearchParams): Params {
+export function paramsFrom(search: URLSearchParams | Iterable<[string, string]>): Params {
   const values = new Map<string, string>()
   for (const [name, value] of search) {
     if (name.length > 128) throw invalidRequest('parameter name too long')
@@ -44,7 +47,7 @@ export function paramsFrom(search: URLSearchParams): Params {
 }
 
 export function readQuery(request: Request): Params {
-  return paramsFrom(new URL(request.url).searchParams)
+  return paramsFrom(decodeUrlEncoded(new URL(request.url).search.slice(1)))
 }
 
 /** Reads an application/x-www-form-urlencoded body of at most MAX_BODY_BYTES. */
@@ -52,7 +55,39 @@ export async function readForm(request: Request): Promise<Params> {
   const type = request.headers.get('content-type')?.split(';')[0]?.trim().toLowerCase()
   if (type !== 'application/x-www-form-urlencoded') throw invalidRequest(`unsupported content type ${type ?? '(none)'}`)
   const text = await readBodyText(request, MAX_BODY_BYTES)
-  return paramsFrom(new URLSearchParams(text))
+  return paramsFrom(decodeUrlEncoded(text))
+}
+
+// C0 controls and DEL (CR/LF, NUL, ...): no protocol parameter may carry them. U+FFFD, the
+// replacement character, stands for bytes that were not UTF-8: Next.js re-encodes the query
+// of the requests it routes (%FF arrives as %EF%BF%BD), and no protocol value needs it.
+const CONTROL_CHARACTER = /[\u0000-\u001f\u007f\ufffd]/
+
+/**
+ * application/x-www-form-urlencoded as the WHATWG URL standard splits it (on "&", then the
+ * first "=", "+" as a space), but strict where URLSearchParams is lenient: a malformed
+ * percent-escape, bytes that are not UTF-8, or a control character is invalid_request.
+ */
+export function decodeUrlEncoded(encoded: string): [string, string][] {
+  const pairs: [string, string][] = []
+  for (const part of encoded.split('&')) {
+    if (part === '') continue
+    const eq = part.indexOf('=')
+    const name = decodeComponent(eq === -1 ? part : part.slice(0, eq))
+    const value = decodeComponent(eq === -1 ? '' : part.slice(eq + 1))
+    if (CONTROL_CHARACTER.test(name) || CONTROL_CHARACTER.test(value)) throw invalidRequest('control or replacement character in a parameter')
+    pairs.push([name, value])
+  }
+  return pairs
+}
+
+function decodeComponent(text: string): string {
+  try {
+    // decodeURIComponent refuses bad escapes (%zz) and invalid UTF-8 (%C3%28, %FF, surrogates).
+    return decodeURIComponent(text.replace(/\+/g, ' '))
+  } catch {
+    throw invalidRequest('parameter is not valid percent-encoded UTF-8')
+  }
 }
 
 /** The body as UTF-8 text, refusing (without reading it all) anything over the limit. */
@@ -73,5 +108,12 @@ export async function readBodyText(request: Request, limit: number): Promise<str
     }
     chunks.push(value)
   }
-  return Buffer.concat(chunks).toString('utf8')
+  try {
+    // fatal: raw bytes that are not UTF-8 are refused, not replaced with U+FFFD.
+    return UTF8.decode(Buffer.concat(chunks))
+  } catch {
+    throw invalidRequest('request body is not valid UTF-8')
+  }
 }
+
+const UTF8 = new TextDecoder('utf-8', { fatal: true })

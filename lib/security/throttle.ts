@@ -1,86 +1,73 @@
-// Throttling of password sign-in (OWASP Authentication Cheat Sheet, "Protect against
-// automated attacks"; the "login endpoint protection" recipe of rate-limiter-flexible):
-// failures are counted per account and per client IP in fixed 15-minute windows.
+// Throttling, with rate-limiter-flexible's limiters underneath (OWASP Authentication Cheat
+// Sheet, "Protect against automated attacks"; the library's "login endpoint protection"
+// recipe). Two shapes:
 //
-// Every attempt takes a point *before* the password is checked (one atomic step, so N
-// parallel guesses cannot all slip past a read-then-write check); a success gives the
-// points back (the account counter is reset, the IP's point returned). So only failures
-// stay counted.
+// - Failure throttles, for guessing: password sign-in (per account) and client
+//   authentication (per client_id). Failures are counted in fixed windows under three keys:
+//   subject + IP, subject, and IP. The subject + IP counter is the lock-out: it shuts the
+//   guessing IP out of that account (client) and nobody else. The subject counter is a much
+//   higher cap on guessing spread over many IPs, and the IP counter limits one IP across
+//   subjects. So a victim is locked out of their account only by failures from many IPs at
+//   once, each of them limited too, and only until the window ends (README "Security").
+// - Request budgets per caller and minute: the token endpoint per client, introspection and
+//   revocation per caller.
 //
-// The counters live in this process (RateLimiterMemory), kept on globalThis so that the
-// server action and the proxy (proxy.ts, bundled separately) share them. To share them
-// between processes, swap the limiter factory for RateLimiterPrisma on the
-// RateLimiterFlexible table; nothing outside this module changes. RateLimiterMemory uses
-// Date.now(), not lib/clock: tests use a short window instead of moving the clock.
-import { RateLimiterMemory, RateLimiterRes } from 'rate-limiter-flexible'
+// Counters live in this process (RateLimiterMemory) by default, or in the database
+// (RateLimiterPrisma on the RateLimiterFlexible table, lib/stores/rate-limits.ts) when
+// RATE_LIMIT_STORE=database, so that several processes share them: a CounterStore makes the
+// limiter of each counter, and nothing else here knows where they live. The process-wide
+// throttles are kept on globalThis, so the server action, route handlers and proxy.ts (bundled
+// separately) share them. rate-limiter-flexible reads Date.now(), not lib/clock: unit tests
+// move the clock with vitest's fake timers.
+import { RateLimiterMemory, RateLimiterRes, type RateLimiterAbstract } from 'rate-limiter-flexible'
+import { loadSettings, type FailureLimitSettings, type ThrottleSettings } from '../config/env'
 
-export interface ThrottleLimits {
-  /** Failures allowed per account per window. */
-  perAccount: number
-  /** Failures allowed per client IP per window (several people may share an IP). */
-  perIp: number
-  /** Window length in seconds. */
-  windowSeconds: number
+// ---------------------------------------------------------------- counters
+
+export interface CounterSpec {
+  /** Key prefix: one name per kind of counter (`login-ip`, `token`...). */
+  name: string
+  /** Points allowed per window. */
+  points: number
+  durationSeconds: number
 }
 
-export const DEFAULT_LIMITS: ThrottleLimits = { perAccount: 5, perIp: 20, windowSeconds: 15 * 60 }
+/** Makes the limiter that keeps one kind of counter: in memory, or in a shared store. */
+export type CounterStore = (spec: CounterSpec) => RateLimiterAbstract
 
-export interface LoginAttempt {
-  username: string
-  /** null when the client IP is unknown: then only the account counter applies. */
-  ip: string | null
+export const memoryCounters: CounterStore = (spec) => new RateLimiterMemory({ keyPrefix: spec.name, points: spec.points, duration: spec.durationSeconds })
+
+interface Counter {
+  /** Takes a point; the seconds to wait when that went over the limit, else undefined. */
+  take(key: string): Promise<number | undefined>
+  /** Whether the next point would go over the limit (seconds to wait), without taking one. */
+  peek(key: string): Promise<number | undefined>
+  giveBack(key: string): Promise<void>
+  clear(key: string): Promise<void>
 }
 
-export type ThrottleDecision =
-  | { allowed: true }
-  | { allowed: false; scope: 'account' | 'ip'; retryAfterSeconds: number }
-
-export interface LoginThrottle {
-  /** Takes a point for this attempt; not allowed once the account or the IP is over its limit. */
-  beginAttempt(attempt: LoginAttempt): Promise<ThrottleDecision>
-  /** The attempt succeeded: reset the account's failures, give the IP its point back. */
-  attemptSucceeded(attempt: LoginAttempt): Promise<void>
-  /** Whether the IP or the account is over its limit, without taking a point (a 429 before any work). */
-  peek(attempt: { username?: string | null; ip: string | null }): Promise<ThrottleDecision>
-}
-
-export function createLoginThrottle(limits: ThrottleLimits = DEFAULT_LIMITS): LoginThrottle {
-  const account = new RateLimiterMemory({ keyPrefix: 'login-account', points: limits.perAccount, duration: limits.windowSeconds })
-  const ip = new RateLimiterMemory({ keyPrefix: 'login-ip', points: limits.perIp, duration: limits.windowSeconds })
-
+function counter(store: CounterStore, spec: CounterSpec): Counter {
+  const limiter = store(spec)
   return {
-    async beginAttempt(attempt) {
-      // The IP first: a blocked IP must not also use up the account's allowance.
-      if (attempt.ip) {
-        const byIp = await take(ip, attempt.ip)
-        if (byIp !== undefined) return { allowed: false, scope: 'ip', retryAfterSeconds: byIp }
+    async take(key) {
+      try {
+        await limiter.consume(key, 1)
+        return undefined
+      } catch (rejection) {
+        if (rejection instanceof RateLimiterRes) return seconds(rejection)
+        throw rejection
       }
-      const byAccount = await take(account, accountKey(attempt.username))
-      if (byAccount !== undefined) return { allowed: false, scope: 'account', retryAfterSeconds: byAccount }
-      return { allowed: true }
     },
-    async attemptSucceeded(attempt) {
-      await account.delete(accountKey(attempt.username))
-      if (attempt.ip) await ip.reward(attempt.ip, 1)
+    async peek(key) {
+      const state = await limiter.get(key)
+      return state && state.consumedPoints >= spec.points ? seconds(state) : undefined
     },
-    async peek(attempt) {
-      const byIp = attempt.ip ? await ip.get(attempt.ip) : null
-      if (byIp && byIp.consumedPoints >= limits.perIp) return { allowed: false, scope: 'ip', retryAfterSeconds: seconds(byIp) }
-      const byAccount = attempt.username ? await account.get(accountKey(attempt.username)) : null
-      if (byAccount && byAccount.consumedPoints >= limits.perAccount) return { allowed: false, scope: 'account', retryAfterSeconds: seconds(byAccount) }
-      return { allowed: true }
+    async giveBack(key) {
+      await limiter.reward(key, 1)
     },
-  }
-}
-
-/** Consumes a point; returns the seconds to wait when over the limit, undefined when allowed. */
-async function take(limiter: RateLimiterMemory, key: string): Promise<number | undefined> {
-  try {
-    await limiter.consume(key, 1)
-    return undefined
-  } catch (rejection) {
-    if (rejection instanceof RateLimiterRes) return seconds(rejection)
-    throw rejection
+    async clear(key) {
+      await limiter.delete(key)
+    },
   }
 }
 
@@ -88,17 +75,186 @@ function seconds(res: RateLimiterRes): number {
   return Math.max(1, Math.ceil(res.msBeforeNext / 1000))
 }
 
-/** Usernames differing only in case or surrounding spaces share one counter. */
-function accountKey(username: string): string {
-  return username.trim().toLowerCase()
+// ---------------------------------------------------------------- decisions
+
+export type ThrottleScope = 'ip' | 'subject-and-ip' | 'subject' | 'caller'
+
+export type ThrottleDecision = { allowed: true } | { allowed: false; scope: ThrottleScope; retryAfterSeconds: number }
+
+const ALLOWED: ThrottleDecision = Object.freeze({ allowed: true })
+const refused = (scope: ThrottleScope, retryAfterSeconds: number): ThrottleDecision => ({ allowed: false, scope, retryAfterSeconds })
+
+// ---------------------------------------------------------------- failure throttles
+
+export interface FailureAttempt {
+  /** The account's username or the client_id; null when none was presented (IP only). */
+  subject: string | null
+  /** null when the client IP is unknown: then only the subject counters apply. */
+  ip: string | null
 }
 
-const holder = globalThis as typeof globalThis & { __tokenserviceLoginThrottle?: LoginThrottle }
+export interface FailureThrottle {
+  /**
+   * Takes a point from each counter before the credentials are checked (one atomic step per
+   * counter, so N parallel guesses cannot all slip past a read-then-write check). The IP is
+   * asked first, then subject + IP, then the subject: a refused attempt does not use up the
+   * later counters, so an attacker's blocked IP stops adding to the account's total.
+   */
+  beginAttempt(attempt: FailureAttempt): Promise<ThrottleDecision>
+  /** The attempt succeeded: the subject's failures are forgotten, the IP gets its point back. */
+  attemptSucceeded(attempt: FailureAttempt): Promise<void>
+  /** Whether the next attempt would be refused, without taking a point (a 429 before any work). */
+  peek(attempt: FailureAttempt): Promise<ThrottleDecision>
+  /**
+   * Counts a failure after the fact, for checks cheap enough to run first and count later
+   * (client secrets: a SHA-256). Parallel guesses may then pass `peek` together, so the limit
+   * can be exceeded by the number of requests in flight at once; a price paid so that the
+   * token endpoint's successful requests cost no counter writes.
+   */
+  recordFailure(attempt: FailureAttempt): Promise<void>
+}
 
-/** The process-wide throttle used by the login page. */
-export function loginThrottle(): LoginThrottle {
-  holder.__tokenserviceLoginThrottle ??= createLoginThrottle()
-  return holder.__tokenserviceLoginThrottle
+export interface FailureThrottleOptions {
+  /** Key prefix, e.g. `login` or `client-auth`. */
+  name: string
+  limits: FailureLimitSettings
+  store?: CounterStore
+  /** Subjects that should share one counter (usernames: case and spaces do not count). */
+  normalize?: (subject: string) => string
+}
+
+/** Keys are bounded, so a huge presented username or client_id cannot bloat the store. */
+const MAX_KEY = 200
+
+export function createFailureThrottle(options: FailureThrottleOptions): FailureThrottle {
+  const { limits, name } = options
+  const store = options.store ?? memoryCounters
+  const normalize = options.normalize ?? ((s: string) => s)
+  const byIp = counter(store, { name: `${name}-ip`, points: limits.perIp, durationSeconds: limits.windowSeconds })
+  const bySubjectAndIp = counter(store, { name: `${name}-subject-ip`, points: limits.perSubjectAndIp, durationSeconds: limits.windowSeconds })
+  const bySubject = counter(store, { name: `${name}-subject`, points: limits.perSubject, durationSeconds: limits.windowSeconds })
+
+  const keys = (attempt: FailureAttempt) => {
+    const subject = attempt.subject === null ? null : normalize(attempt.subject).slice(0, MAX_KEY)
+    // With no known IP, the pair counter still applies, under "unknown".
+    return { ip: attempt.ip, subject, pair: subject === null ? null : `${subject}|${attempt.ip ?? 'unknown'}` }
+  }
+
+  return {
+    async beginAttempt(attempt) {
+      const k = keys(attempt)
+      if (k.ip !== null) {
+        const wait = await byIp.take(k.ip)
+        if (wait !== undefined) return refused('ip', wait)
+      }
+      if (k.pair === null || k.subject === null) return ALLOWED
+      const pairWait = await bySubjectAndIp.take(k.pair)
+      if (pairWait !== undefined) return refused('subject-and-ip', pairWait)
+      const subjectWait = await bySubject.take(k.subject)
+      if (subjectWait !== undefined) return refused('subject', subjectWait)
+      return ALLOWED
+    },
+    async attemptSucceeded(attempt) {
+      const k = keys(attempt)
+      if (k.pair !== null && k.subject !== null) {
+        await bySubjectAndIp.clear(k.pair)
+        await bySubject.clear(k.subject)
+      }
+      if (k.ip !== null) await byIp.giveBack(k.ip)
+    },
+    async peek(attempt) {
+      const k = keys(attempt)
+      const ipWait = k.ip === null ? undefined : await byIp.peek(k.ip)
+      if (ipWait !== undefined) return refused('ip', ipWait)
+      if (k.pair === null || k.subject === null) return ALLOWED
+      const pairWait = await bySubjectAndIp.peek(k.pair)
+      if (pairWait !== undefined) return refused('subject-and-ip', pairWait)
+      const subjectWait = await bySubject.peek(k.subject)
+      if (subjectWait !== undefined) return refused('subject', subjectWait)
+      return ALLOWED
+    },
+    async recordFailure(attempt) {
+      const k = keys(attempt)
+      if (k.ip !== null) await byIp.take(k.ip)
+      if (k.pair !== null && k.subject !== null) {
+        await bySubjectAndIp.take(k.pair)
+        await bySubject.take(k.subject)
+      }
+    },
+  }
+}
+
+// ---------------------------------------------------------------- request budgets
+
+export interface RequestThrottle {
+  /** Takes one request from the caller's budget for this minute. */
+  take(caller: string): Promise<ThrottleDecision>
+}
+
+/** `perMinute` requests per caller in fixed one-minute windows; 0 = no limit. */
+export function createRequestThrottle(name: string, perMinute: number, store: CounterStore = memoryCounters): RequestThrottle {
+  if (perMinute <= 0) return { take: async () => ALLOWED }
+  const budget = counter(store, { name, points: perMinute, durationSeconds: 60 })
+  return {
+    async take(caller) {
+      const wait = await budget.take(caller.slice(0, MAX_KEY))
+      return wait === undefined ? ALLOWED : refused('caller', wait)
+    },
+  }
+}
+
+// ---------------------------------------------------------------- the process's throttles
+
+export interface Throttles {
+  /** Password sign-in, per account (usernames compared without case and surrounding spaces). */
+  login: FailureThrottle
+  /** Client (and API) authentication at the token, introspection and revocation endpoints, per client_id. */
+  clientAuth: FailureThrottle
+  /** Token requests per authenticated client. */
+  token: RequestThrottle
+  /** Introspection requests per authenticated caller (API or client). */
+  introspection: RequestThrottle
+  /** Revocation requests per authenticated client. */
+  revocation: RequestThrottle
+}
+
+/** Usernames differing only in case or surrounding spaces share one counter. */
+const accountKey = (username: string) => username.trim().toLowerCase()
+
+export function createLoginThrottle(limits: FailureLimitSettings, store: CounterStore = memoryCounters): FailureThrottle {
+  return createFailureThrottle({ name: 'login', limits, store, normalize: accountKey })
+}
+
+export function createThrottles(settings: ThrottleSettings, store: CounterStore = memoryCounters): Throttles {
+  return {
+    login: createLoginThrottle(settings.login, store),
+    clientAuth: createFailureThrottle({ name: 'client-auth', limits: settings.clientAuth, store }),
+    token: createRequestThrottle('token', settings.tokenPerMinute, store),
+    introspection: createRequestThrottle('introspection', settings.introspectionPerMinute, store),
+    revocation: createRequestThrottle('revocation', settings.revocationPerMinute, store),
+  }
+}
+
+const holder = globalThis as typeof globalThis & { __tokenserviceThrottles?: Throttles; __tokenserviceCounterStore?: CounterStore }
+
+/** The process-wide throttles, from the settings and the configured counter store. */
+export function throttles(): Throttles {
+  holder.__tokenserviceThrottles ??= createThrottles(loadSettings().throttle, holder.__tokenserviceCounterStore ?? memoryCounters)
+  return holder.__tokenserviceThrottles
+}
+
+/**
+ * Where the process-wide counters live from now on (server start-up, RATE_LIMIT_STORE=
+ * database). Set before serving: counters already taken in the old store are forgotten.
+ */
+export function useCounterStore(store: CounterStore): void {
+  holder.__tokenserviceCounterStore = store
+  holder.__tokenserviceThrottles = undefined
+}
+
+/** The process-wide sign-in throttle (the login action and proxy.ts). */
+export function loginThrottle(): FailureThrottle {
+  return throttles().login
 }
 
 /** "Too many attempts" in words, with when to retry (rounded up to whole minutes past 90 s). */

@@ -49,16 +49,20 @@ export async function createProtocolRouter(): Promise<ProtocolRouter> {
 
 async function serve(handler: Handler, req: IncomingMessage, res: ServerResponse): Promise<void> {
   try {
-    const response = await handler(toRequest(req))
+    const request = toRequest(req)
+    const response = await handler(request)
     res.statusCode = response.status
     response.headers.forEach((value, name) => {
       if (name !== 'set-cookie') res.setHeader(name, value)
     })
     const cookies = response.headers.getSetCookie()
     if (cookies.length) res.setHeader('set-cookie', cookies)
-    // A handler that refused a body (too large) left it unread: the connection cannot carry
-    // another request, so close it rather than let the next request hang behind the rest.
-    if (!req.complete) res.setHeader('connection', 'close')
+    // A handler that refused a body (wrong content type, too large) left it unread. A
+    // moderate one is read and discarded first, as Node does for plain handlers: closing
+    // while the client still sends makes it fail with EPIPE instead of reading the answer.
+    // Anything larger: the connection cannot carry another request, so it is closed rather
+    // than let the next request hang behind the rest.
+    if (!req.complete && !(await drained(req, request))) res.setHeader('connection', 'close')
     res.end(response.body ? Buffer.from(await response.arrayBuffer()) : undefined)
   } catch (error) {
     log.error({ err: error, path: req.url }, 'protocol fast path failed')
@@ -71,6 +75,24 @@ async function serve(handler: Handler, req: IncomingMessage, res: ServerResponse
   }
 }
 
+/** Bodies up to this size that a handler left unread are drained before the answer. */
+const DRAIN_LIMIT = 4 * 1024 * 1024
+
+/** Reads and discards the rest of an unread body of declared length up to DRAIN_LIMIT; false when it cannot. */
+async function drained(req: IncomingMessage, request: Request): Promise<boolean> {
+  const declared = Number(req.headers['content-length'])
+  if (!Number.isInteger(declared) || declared > DRAIN_LIMIT || !request.body || request.bodyUsed || req.destroyed) return false
+  try {
+    const reader = request.body.getReader()
+    while (!(await reader.read()).done) {
+      // discarded
+    }
+    return req.complete
+  } catch {
+    return false
+  }
+}
+
 function toRequest(req: IncomingMessage): Request {
   const headers = new Headers()
   for (const [name, value] of Object.entries(req.headers)) {
@@ -78,6 +100,9 @@ function toRequest(req: IncomingMessage): Request {
     if (Array.isArray(value)) value.forEach((v) => headers.append(name, v))
     else headers.set(name, value)
   }
+  // As Next.js does (base-server.js), so per-IP throttling and the audit trail see the same
+  // client IP whichever path serves the request (lib/security/client-ip.ts).
+  if (!headers.has('x-forwarded-for') && req.socket.remoteAddress) headers.set('x-forwarded-for', req.socket.remoteAddress)
   const url = `http://${req.headers.host ?? 'localhost'}${req.url ?? '/'}`
   const hasBody = req.method !== 'GET' && req.method !== 'HEAD'
   return new Request(url, {

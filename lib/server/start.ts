@@ -35,7 +35,10 @@ const app = next({ dev, dir: ROOT, hostname: settings.host, port: settings.port 
 await app.prepare()
 const handle = app.getRequestHandler()
 const fastPath = !dev && process.env.PROTOCOL_FAST_PATH !== 'false' ? await createProtocolRouter() : undefined
-const server = createServer((req, res) => {
+// Slow or stalled clients cannot hold connections: headers within 15 s, the whole request
+// within 30 s (bodies are 64 KiB at most), else 408 and the socket closes; checked every 5 s
+// (Node's default check interval is 30 s). Node's defaults are 60 s and 300 s.
+const server = createServer({ headersTimeout: 15_000, requestTimeout: 30_000, connectionsCheckingInterval: 5_000 }, (req, res) => {
   if (fastPath?.handle(req, res)) return
   void handle(req, res)
 })

@@ -5,16 +5,13 @@
 // The cookie holds `{ purpose, handle }` sealed with iron (iron-session's sealData: AES-256-CBC
 // + HMAC-SHA-256 under the cookie secret). The handle is a random 256-bit secret whose SHA-256
 // keys the UserSession row, so ending the row ends the session even if the cookie lives on.
-import { sealData, unsealData } from 'iron-session'
 import { loadSettings } from '../config/env'
 import type { Db } from '../db/client'
 import { log } from '../log'
+import { sealFor, unsealFor } from '../security/purpose-seal'
 import { endSession, findSessionByHandle, touchSession } from '../stores/sessions'
 import { findUserBySubject } from '../stores/users'
 import { SESSION_COOKIE_NAME, type SignInSession } from './types'
-
-// Distinguishes this seal from others made with the same secret (e.g. pending authorizations).
-const purpose = 'sign-in-session'
 
 export interface SessionCookieOptions {
   /** Secure attribute: on when the issuer is https. */
@@ -29,22 +26,14 @@ export function sessionCookieOptions(): SessionCookieOptions {
   return { secure: settings.issuer.startsWith('https:'), maxAge: settings.sessionLifetime }
 }
 
-export async function sealSessionHandle(handle: string): Promise<string> {
-  return sealData({ purpose, handle }, { password: loadSettings().cookieSecret, ttl: loadSettings().sessionLifetime })
+export function sealSessionHandle(handle: string): Promise<string> {
+  return sealFor('sign-in-session', handle, loadSettings().sessionLifetime)
 }
 
 /** The handle inside a sealed cookie value; null when forged, altered, expired or not ours. */
 export async function unsealSessionHandle(sealed: string | null | undefined): Promise<string | null> {
-  if (!sealed || sealed.length > 4096) return null
-  try {
-    const data = await unsealData<{ purpose?: string; handle?: string }>(sealed, {
-      password: loadSettings().cookieSecret,
-      ttl: loadSettings().sessionLifetime,
-    })
-    return data.purpose === purpose && typeof data.handle === 'string' ? data.handle : null
-  } catch {
-    return null
-  }
+  const handle = await unsealFor<unknown>('sign-in-session', sealed, loadSettings().sessionLifetime, 4096)
+  return typeof handle === 'string' ? handle : null
 }
 
 /** The value of one cookie in a Cookie header (RFC 6265 §5.4 syntax), or null. */

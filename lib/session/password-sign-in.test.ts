@@ -14,7 +14,7 @@ beforeAll(async () => {
 })
 afterAll(() => t.dispose())
 
-const fresh = () => ({ throttle: createLoginThrottle({ perAccount: 3, perIp: 10, windowSeconds: 900 }), database: t.db })
+const fresh = () => ({ throttle: createLoginThrottle({ perSubjectAndIp: 3, perSubject: 30, perIp: 10, windowSeconds: 900 }), database: t.db })
 
 describe('password sign-in', () => {
   it('signs in with the right password', async () => {

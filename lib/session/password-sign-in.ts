@@ -1,9 +1,10 @@
 // The password check behind the login page, framework-free (the server action only adds
 // cookies and redirects). OWASP Authentication Cheat Sheet: one generic message for every
 // failure, the same work whether or not the username exists, throttling before any work.
+import { audit } from '../audit'
 import type { Db } from '../db/client'
 import { log } from '../log'
-import { loginThrottle, type LoginThrottle } from '../security/throttle'
+import { loginThrottle, type FailureThrottle } from '../security/throttle'
 import { findCredentials, setPassword } from '../stores/users'
 import { dummyVerify, needsRehash, verifyPassword } from '../users/passwords'
 
@@ -24,14 +25,14 @@ export type PasswordSignInResult =
 
 export async function checkPassword(
   input: PasswordSignInInput,
-  deps: { throttle?: LoginThrottle; database?: Db } = {},
+  deps: { throttle?: FailureThrottle; database?: Db } = {},
 ): Promise<PasswordSignInResult> {
   const throttle = deps.throttle ?? loginThrottle()
-  const attempt = { username: input.username, ip: input.ip }
+  const attempt = { subject: input.username, ip: input.ip }
 
   const decision = await throttle.beginAttempt(attempt)
   if (!decision.allowed) {
-    log.warn({ scope: decision.scope, ip: input.ip }, 'sign-in throttled')
+    audit('request.throttled', { outcome: 'failure', endpoint: 'login', ip: input.ip, reason: decision.scope })
     return { outcome: 'throttled', retryAfterSeconds: decision.retryAfterSeconds }
   }
 
@@ -39,11 +40,13 @@ export async function checkPassword(
   // An unknown username costs one argon2id verification too, so timing tells nothing.
   const passwordMatches = credentials ? await verifyPassword(credentials.passwordHash, input.password) : await dummyVerify(input.password)
   if (!credentials || !passwordMatches || !credentials.enabled) {
-    log.info({ reason: !credentials ? 'unknown user' : !passwordMatches ? 'wrong password' : 'disabled user', ip: input.ip }, 'sign-in failed')
+    // The subject only when the account exists: never the typed username (it may be a password typed in the wrong field).
+    audit('sign_in.failed', { outcome: 'failure', sub: credentials?.subjectId, ip: input.ip, reason: !credentials ? 'unknown user' : !passwordMatches ? 'wrong password' : 'disabled user' })
     return { outcome: 'invalid' }
   }
 
   await throttle.attemptSucceeded(attempt)
+  audit('sign_in.succeeded', { outcome: 'success', sub: credentials.subjectId, ip: input.ip })
   if (needsRehash(credentials.passwordHash)) {
     // Upgrade hashes made with older parameters while the password is at hand.
     await setPassword(input.username, input.password, deps.database).catch((error: unknown) =>

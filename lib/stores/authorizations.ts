@@ -63,7 +63,24 @@ export async function revokeAuthorization(id: string, database: Db = defaultDb()
   return count === 1
 }
 
-/** Records that the family was just used (the account page shows "last used"). */
+/** How stale "last used" may get: a family refreshed every few seconds is written once a minute. */
+export const LAST_USED_PRECISION_MS = 60_000
+
+/**
+ * Records that the family was just used (the account page shows "last used", to the minute).
+ * Conditional, as UserSession's lastSeenAt: a client that refreshes often changes no row (and
+ * writes nothing to the log) until the recorded time is a minute old.
+ */
 export async function touchAuthorization(id: string, database: Db = defaultDb()): Promise<void> {
-  await database.authorization.updateMany({ where: { id }, data: { lastUsedAt: now() } })
+  const at = now()
+  await database.authorization.updateMany({ where: { id, lastUsedAt: { lt: new Date(at.getTime() - LAST_USED_PRECISION_MS) } }, data: { lastUsedAt: at } })
+}
+
+/**
+ * Whether a failed grant insert failed because its family is gone: the Authorization row was
+ * deleted (revoked) between reading the family and storing a grant in it (Prisma's P2003,
+ * foreign key violation). Callers answer invalid_grant: the family was revoked mid-request.
+ */
+export function isFamilyGone(error: unknown): boolean {
+  return typeof error === 'object' && error !== null && (error as { code?: unknown }).code === 'P2003'
 }

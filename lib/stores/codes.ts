@@ -66,26 +66,28 @@ export async function storeCode(handle: string, code: AuthorizationCodeData, lif
 }
 
 /**
- * Consumes a code exactly once. The conditional UPDATE comes first and is the whole atomic
- * step: of any number of concurrent callers (in one process or many), only the one whose
- * update counted 1 gets `consumed`. The read that follows only classifies the outcome and
- * loads fields nobody ever changes, so it needs no transaction; keeping the write lock of an
- * interactive transaction open across awaits would stall every other SQLite writer instead.
+ * Consumes a code exactly once. The conditional UPDATE is the whole atomic step: of any
+ * number of concurrent callers (in one process or many), only the one whose update returned
+ * the row gets `consumed`. For the others a read only classifies the outcome, so no
+ * transaction is needed; keeping the write lock of an interactive transaction open across
+ * awaits would stall every other SQLite writer instead.
  */
 export async function consumeCodeOnce(handle: string, database: Db = defaultDb()): Promise<CodeConsumption> {
   const key = hashHandle(handle)
   const at = now()
-  const { count } = await database.persistedGrant.updateMany({
+  // UPDATE … RETURNING (SQLite 3.35+, PostgreSQL): the consumed row comes back with the
+  // update itself, so a good code costs one statement; only a refused one is read again.
+  const [consumed] = await database.persistedGrant.updateManyAndReturn({
     where: { key, type: TYPE, consumedTime: null, expiration: { gt: at } },
     data: { consumedTime: at },
   })
-  const row = await database.persistedGrant.findUnique({ where: { key } })
-  // Gone between the two statements means a concurrent replay just revoked the family.
-  if (!row || row.type !== TYPE) return { outcome: 'invalid' }
-  if (count !== 1) {
-    if (!row.consumedTime) return { outcome: 'invalid' } // expired, never used
+  if (!consumed) {
+    const row = await database.persistedGrant.findUnique({ where: { key } })
+    // Unknown, not a code, expired and never used, or gone since (a concurrent replay revoked the family).
+    if (!row || row.type !== TYPE || !row.consumedTime) return { outcome: 'invalid' }
     return { outcome: 'replayed', clientId: row.clientId, ...(row.authorizationId && { authorizationId: row.authorizationId }) }
   }
+  const row = consumed
   const data = row.data as Record<string, unknown>
   const code: StoredAuthorizationCode = {
     clientId: row.clientId,

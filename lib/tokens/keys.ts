@@ -11,6 +11,7 @@
 // kid (never per token), and the rows are re-read when the cached plan reaches its next
 // timeline boundary or after REFRESH_MS, so another process's new key is seen within that.
 import { calculateJwkThumbprint, exportJWK, generateKeyPair, importJWK, type JWK } from 'jose'
+import { audit } from '../audit'
 import { loadSettings } from '../config/env'
 import { SIGNING_ALGORITHMS, type SigningAlgorithm } from '../config/model'
 import { nowMs } from '../clock'
@@ -100,6 +101,7 @@ export function createKeyManager(options: KeyManagerOptions = {}): KeyManager {
         await store.deleteSigningKeys(plan.removable)
         log.info({ kids: plan.removable }, 'deleted signing keys past their retention')
       }
+      auditRotation(snapshot?.plan, plan)
       snapshot = build(rows.filter((r) => !plan.removable.includes(r.kid)), plan, now + REFRESH_MS)
     } catch (error) {
       if (!snapshot) throw error
@@ -129,7 +131,7 @@ export function createKeyManager(options: KeyManagerOptions = {}): KeyManager {
     const kid = await calculateJwkThumbprint(publicJwk, 'sha256')
     const privateJwkEncrypted = await encryption.encryptPrivateJwk(kid, await exportJWK(pair.privateKey))
     const inserted = await store.insertSigningKey({ kid, algorithm: alg, generation, createdAt: new Date(clock()), publicJwk, privateJwkEncrypted })
-    if (inserted) log.info({ kid, alg, generation }, 'created a signing key')
+    if (inserted) audit('key.created', { outcome: 'success', kid, alg, reason: `generation ${generation}` })
     else log.debug({ alg, generation }, 'another process created this signing key generation first')
   }
 
@@ -217,4 +219,13 @@ export function getSigningKey(alg: SigningAlgorithm): Promise<ActiveSigningKey> 
 
 export function getPublishedJwks(): Promise<PublishedJwks> {
   return defaultKeyManager().getPublishedJwks()
+}
+
+/** The key an algorithm signs with changed since this process last looked (each process notices once). */
+function auditRotation(before: KeyPlan | undefined, after: KeyPlan): void {
+  if (!before) return
+  for (const [alg, kid] of after.signing) {
+    const previous = before.signing.get(alg)
+    if (previous !== undefined && previous !== kid) audit('key.rotated', { outcome: 'success', kid, alg, reason: `replaces ${previous}` })
+  }
 }

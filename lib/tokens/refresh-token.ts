@@ -2,11 +2,11 @@
 // issue, rotation with reuse detection, and the grace path that keeps real clients working.
 // The design is explained in README.md, "Refresh token rotation".
 import { createCipheriv, createDecipheriv, hkdfSync, randomBytes } from 'node:crypto'
+import { audit } from '../audit'
 import { now, nowMs } from '../clock'
 import { loadSettings } from '../config/env'
 import type { ClientConfig } from '../config/model'
 import type { Db } from '../db/client'
-import { log } from '../log'
 import { invalidGrant } from '../oidc/errors'
 import { OFFLINE_ACCESS } from '../oidc/shared/user-scopes'
 import { revokeAuthorization } from '../stores/authorizations'
@@ -150,7 +150,13 @@ export async function resolveRefreshToken(handle: string, client: ClientConfig, 
       if (successor) return { state: 'grace', ...successor }
     }
     await revokeAuthorization(token.authorizationId, options.database)
-    log.warn({ clientId: client.clientId, authorizationId: token.authorizationId, subjectId: token.subjectId, sinceFirstUseMs: sinceFirstUse }, 'refresh token reused: family revoked')
+    audit('refresh_token.reused', {
+      outcome: 'failure',
+      client_id: client.clientId,
+      sub: token.subjectId,
+      authorization_id: token.authorizationId,
+      reason: `presented again ${Math.round(sinceFirstUse / 1000)} s after its first use: family revoked`,
+    })
     throw invalidGrant('refresh token reused outside the grace period; family revoked')
   }
   if (isExpired(token)) throw invalidGrant('refresh token expired')

@@ -2,9 +2,12 @@
 // The consent form's server action. It trusts nothing from the form but the sealed request
 // (unsealed again here), the decision button and the ticked scopes; the session is read
 // again, and the outcome is bound to its sid so another person's session cannot use it.
+import { headers } from 'next/headers'
 import { z } from 'zod'
+import { audit } from '@/lib/audit'
 import { describeScopes, scopesToGrant } from '@/lib/oidc/interaction/consent'
 import { sealPendingAuthorization } from '@/lib/oidc/interaction/seal'
+import { clientIpFromHeaders } from '@/lib/security/client-ip'
 import { getSignedInSession } from '@/lib/session/next'
 import { findClient } from '@/lib/stores/clients'
 import { rememberConsent } from '@/lib/stores/consents'
@@ -24,6 +27,8 @@ const ConsentForm = z.object({
 })
 
 export async function decideConsent(_previous: ConsentState, formData: FormData): Promise<ConsentState> {
+  // Any script can call a server action with any arguments (a crafted Next-Action post).
+  if (!(formData instanceof FormData)) return { error: 'Choose Allow or Deny.' }
   const parsed = ConsentForm.safeParse({
     request: formData.get('request'),
     decision: formData.get('decision'),
@@ -46,6 +51,16 @@ export async function decideConsent(_previous: ConsentState, formData: FormData)
   // Remembered only for an "allow", and only when the client permits it (Duende's AllowRememberConsent).
   const remember = form.decision === 'allow' && form.remember && client.allowRememberConsent
   if (remember) await rememberConsent(session.subjectId, client.clientId, granted)
+  // Duende's ConsentGrantedEvent / ConsentDeniedEvent.
+  audit(form.decision === 'allow' ? 'consent.granted' : 'consent.denied', {
+    outcome: form.decision === 'allow' ? 'success' : 'failure',
+    client_id: client.clientId,
+    sub: session.subjectId,
+    sid: session.sid,
+    ip: clientIpFromHeaders(await headers()),
+    endpoint: 'consent',
+    ...(form.decision === 'allow' && { scope: granted.join(' '), reason: remember ? 'remembered' : 'this request only' }),
+  })
 
   const resealed = await sealPendingAuthorization({
     request: pending.request,

@@ -34,6 +34,8 @@ const text = (formData: FormData, name: string) => {
 }
 
 export async function signIn(_previous: LoginState, formData: FormData): Promise<LoginState> {
+  // Any script can call a server action with any arguments (a crafted Next-Action post).
+  if (!(formData instanceof FormData)) return { error: 'Enter your username and password.' }
   const parsed = LoginForm.safeParse({
     username: text(formData, 'username'),
     password: text(formData, 'password'),

@@ -26,14 +26,19 @@ function hiddenInputs(html: string): [string, string][] {
   return inputs
 }
 
-export async function signInOverHttp(baseUrl: string, username: string, password: string): Promise<HttpSession> {
+/** Posts the login form once and returns the answer as it is (throttling tests pass X-Forwarded-For). */
+export async function postLoginForm(baseUrl: string, username: string, password: string, headers: Record<string, string> = {}): Promise<Response> {
   const page = `${baseUrl}/login?returnTo=%2Faccount`
   const html = await (await fetch(page)).text()
   const form = new FormData()
   for (const [name, value] of hiddenInputs(html)) form.append(name, value)
   form.append('username', username)
   form.append('password', password)
-  const response = await fetch(page, { method: 'POST', body: form, redirect: 'manual', headers: { origin: baseUrl } })
+  return fetch(page, { method: 'POST', body: form, redirect: 'manual', headers: { origin: baseUrl, ...headers } })
+}
+
+export async function signInOverHttp(baseUrl: string, username: string, password: string): Promise<HttpSession> {
+  const response = await postLoginForm(baseUrl, username, password)
   const cookie = response.headers
     .getSetCookie()
     .map((c) => c.split(';', 1)[0]!)

@@ -11,8 +11,10 @@
 //   confirmation: that, plus the exact registration, is the "other means of confirming the
 //   legitimacy of the post-logout redirection target" §2 requires without a hint.
 // - Not signed in: nothing to end. A valid hint still earns the redirect back to the client.
+import { audit } from '../../../audit'
 import { loadSettings } from '../../../config/env'
 import { log } from '../../../log'
+import { clientIpFromHeaders } from '../../../security/client-ip'
 import { clearSessionCookieHeader, readSession } from '../../../session/current'
 import { endSession } from '../../../stores/sessions'
 import { sealLogoutRequest } from '../../interaction/logout-seal'
@@ -49,6 +51,7 @@ export async function endSessionEndpoint(request: Request): Promise<Response> {
     if (hint && hint.subjectId === session.subjectId && (hint.sid === undefined || hint.sid === session.sid)) {
       await endSession(session.sid)
       log.info({ endpoint, sid: session.sid, clientId: hint.clientId }, 'signed out (id_token_hint)')
+      audit('session.ended', { outcome: 'success', endpoint, sub: session.subjectId, sid: session.sid, client_id: hint.clientId, ip: clientIpFromHeaders(request.headers), reason: 'id_token_hint' })
       return seeOther(postLogoutTarget(validated, issuer), clearSessionCookieHeader())
     }
 

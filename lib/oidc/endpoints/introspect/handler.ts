@@ -1,7 +1,10 @@
 // POST /connect/introspect (RFC 7662): form body, caller authentication, one token in,
 // its metadata or {"active":false} out. Never cached.
+import { withAuditContext } from '../../../audit'
+import { clientIpFromHeaders } from '../../../security/client-ip'
 import { handleOAuth, json, methodNotAllowed, NO_STORE } from '../../http'
 import { readForm } from '../../params'
+import { spendRequestBudget, throttledAuthentication, type ThrottleDeps } from '../../shared/throttle'
 import { generateIntrospectionResponse } from './generate'
 import { validateIntrospectionRequest, type IntrospectionDeps } from './validate'
 
@@ -15,11 +18,16 @@ export async function introspectionMethodNotAllowed(): Promise<Response> {
 }
 
 /** The endpoint with injectable stores (tests pass their own database and keys). */
-export async function handleIntrospectionRequest(request: Request, deps: IntrospectionDeps): Promise<Response> {
-  return handleOAuth({ endpoint: 'introspect' }, async () => {
-    if (request.method !== 'POST') return methodNotAllowed(['POST'])
-    const params = await readForm(request)
-    const validated = await validateIntrospectionRequest(request, params, deps)
-    return json(await generateIntrospectionResponse(validated, deps), { headers: { ...NO_STORE } })
-  })
+export async function handleIntrospectionRequest(request: Request, deps: IntrospectionDeps & ThrottleDeps): Promise<Response> {
+  return withAuditContext({ ip: clientIpFromHeaders(request.headers), endpoint: 'introspection' }, () =>
+    handleOAuth({ endpoint: 'introspect' }, async () => {
+      if (request.method !== 'POST') return methodNotAllowed(['POST'])
+      const params = await readForm(request)
+      // The caller authenticates under the failure throttle, then spends from its budget.
+      const validated = await throttledAuthentication(request, params, 'introspection', () => validateIntrospectionRequest(request, params, deps), deps)
+      const caller = validated.caller.kind === 'resource' ? `api:${validated.caller.resource.name}` : `client:${validated.caller.client.clientId}`
+      await spendRequestBudget('introspection', caller, deps)
+      return json(await generateIntrospectionResponse(validated, deps), { headers: { ...NO_STORE } })
+    }),
+  )
 }

@@ -9,6 +9,7 @@
 //   (§2.2.1: "the client tried to revoke an access token on a server not supporting this
 //   feature"), as node-oidc-provider answers; the client learns the token lives until `exp`.
 import { decodeProtectedHeader } from 'jose'
+import { audit } from '../../../audit'
 import type { Db } from '../../../db/client'
 import { log } from '../../../log'
 import { revokeAuthorization } from '../../../stores/authorizations'
@@ -33,11 +34,13 @@ export async function revokeToken(request: ValidatedRevocationRequest, database?
   if (isJwt(token)) throw unsupportedTokenType('JWT access tokens cannot be revoked; they expire')
   if (token.length > 8192) return 'not_found'
 
+  let family: { sub?: string; authorizationId: string } | undefined
   const revokeRefresh = async (): Promise<RevocationOutcome> => {
     const stored = await findRefreshToken(token, database)
     if (!stored) return 'not_found'
     if (stored.clientId !== client.clientId) return 'not_owner'
     await revokeAuthorization(stored.authorizationId, database)
+    family = { sub: stored.subjectId, authorizationId: stored.authorizationId }
     return 'family_revoked'
   }
   const revokeAccess = async (): Promise<RevocationOutcome> => ((await revokeReferenceToken(token, client.clientId, database)) ? 'access_token_revoked' : 'not_found')
@@ -49,6 +52,7 @@ export async function revokeToken(request: ValidatedRevocationRequest, database?
     if (outcome !== 'not_found') break
   }
   if (outcome === 'not_owner') log.warn({ clientId: client.clientId }, "revocation of another client's refresh token ignored")
-  else log.info({ clientId: client.clientId, outcome }, 'revocation')
+  else if (outcome === 'not_found') log.info({ clientId: client.clientId, outcome }, 'revocation')
+  else audit('grant.revoked', { outcome: 'success', client_id: client.clientId, sub: family?.sub, authorization_id: family?.authorizationId, reason: outcome })
   return outcome
 }

@@ -5,8 +5,8 @@
 // consumed code is a replay: invalid_grant, and every token issued from it is revoked by
 // deleting its Authorization (RFC 6749 §4.1.2 "SHOULD revoke"; RFC 9700 §4.5).
 import type { ApiResourceConfig, ClientConfig, UserAccount } from '../../../../config/model'
-import { log } from '../../../../log'
-import { revokeAuthorization } from '../../../../stores/authorizations'
+import { audit } from '../../../../audit'
+import { isFamilyGone, revokeAuthorization } from '../../../../stores/authorizations'
 import { consumeCodeOnce, type StoredAuthorizationCode } from '../../../../stores/codes'
 import { loadResourceCatalog } from '../../../../stores/resources'
 import { findUserBySubject } from '../../../../stores/users'
@@ -50,7 +50,7 @@ export const authorizationCodeGrant: GrantHandler<AuthorizationCodeRequest> = {
       // checks the client before the replay, too): another client's guess changes nothing.
       if (consumption.clientId === client.clientId && consumption.authorizationId) {
         await revokeAuthorization(consumption.authorizationId)
-        log.warn({ clientId: client.clientId, authorizationId: consumption.authorizationId }, 'authorization code replayed: its tokens were revoked')
+        audit('code.replayed', { outcome: 'failure', client_id: client.clientId, authorization_id: consumption.authorizationId, reason: 'code presented again: its family was revoked' })
       }
       throw invalidGrant('code already used')
     }
@@ -73,60 +73,72 @@ export const authorizationCodeGrant: GrantHandler<AuthorizationCodeRequest> = {
     }
   },
 
-  async generate({ client, code, user, resources, accessTokenClaims }) {
-    const accessToken = await issueAccessToken({
-      client,
-      scopes: code.scopes,
-      audiences: resources,
-      subject: code.subjectId,
-      claims: accessTokenClaims,
-      authorizationId: code.authorizationId,
-      sessionId: code.sessionId,
-      authTime: code.authTime,
-    })
-    const response: TokenResponse = {
-      access_token: accessToken.token,
-      token_type: accessToken.tokenType,
-      expires_in: accessToken.expiresIn,
-      scope: code.scopes.join(' '),
+  async generate(request) {
+    try {
+      return await issueForCode(request)
+    } catch (error) {
+      // A concurrent replay of this code revoked the family while its tokens were being
+      // stored (RFC 6749 §4.1.2): nothing of it may live, so this exchange fails too.
+      if (isFamilyGone(error)) throw invalidGrant('the code was replayed during its exchange; its family was revoked')
+      throw error
     }
-
-    if (code.scopes.includes(OPENID)) {
-      response.id_token = await issueIdToken({
-        client,
-        subject: code.subjectId,
-        authTime: code.authTime,
-        nonce: code.nonce,
-        amr: code.amr,
-        sessionId: code.sessionId,
-        accessToken: accessToken.token,
-        scopes: code.scopes,
-        user,
-        identityResources: client.alwaysIncludeUserClaimsInIdToken ? (await loadResourceCatalog()).identityResources : undefined,
-      })
-    }
-
-    // ── REFRESH TOKEN ────────────────────────────────────────────────────────────────────
-    // offline_access granted (only to clients with allowOfflineAccess, see
-    // shared/user-scopes.ts) and the refresh_token grant allowed: the family's first refresh
-    // token, keeping what later access tokens need (lib/tokens/refresh-token.ts).
-    if (shouldIssueRefreshToken(client, code.scopes)) {
-      response.refresh_token = await issueRefreshToken({
-        client,
-        subjectId: code.subjectId,
-        sessionId: code.sessionId,
-        authorizationId: code.authorizationId,
-        scopes: code.scopes,
-        authTime: code.authTime,
-        amr: code.amr,
-        claims: accessTokenClaims,
-      })
-    }
-    // ─────────────────────────────────────────────────────────────────────────────────────
-
-    log.info({ clientId: client.clientId, grant: 'authorization_code', sub: code.subjectId, sid: code.sessionId, authorizationId: code.authorizationId, scopes: code.scopes }, 'tokens issued for a code')
-    return response
   },
+}
+
+/** The tokens of a consumed, checked code. */
+async function issueForCode({ client, code, user, resources, accessTokenClaims }: AuthorizationCodeRequest): Promise<TokenResponse> {
+  const accessToken = await issueAccessToken({
+    client,
+    scopes: code.scopes,
+    audiences: resources,
+    subject: code.subjectId,
+    claims: accessTokenClaims,
+    authorizationId: code.authorizationId,
+    sessionId: code.sessionId,
+    authTime: code.authTime,
+  })
+  const response: TokenResponse = {
+    access_token: accessToken.token,
+    token_type: accessToken.tokenType,
+    expires_in: accessToken.expiresIn,
+    scope: code.scopes.join(' '),
+  }
+
+  if (code.scopes.includes(OPENID)) {
+    response.id_token = await issueIdToken({
+      client,
+      subject: code.subjectId,
+      authTime: code.authTime,
+      nonce: code.nonce,
+      amr: code.amr,
+      sessionId: code.sessionId,
+      accessToken: accessToken.token,
+      scopes: code.scopes,
+      user,
+      identityResources: client.alwaysIncludeUserClaimsInIdToken ? (await loadResourceCatalog()).identityResources : undefined,
+    })
+  }
+
+  // ── REFRESH TOKEN ────────────────────────────────────────────────────────────────────
+  // offline_access granted (only to clients with allowOfflineAccess, see
+  // shared/user-scopes.ts) and the refresh_token grant allowed: the family's first refresh
+  // token, keeping what later access tokens need (lib/tokens/refresh-token.ts).
+  if (shouldIssueRefreshToken(client, code.scopes)) {
+    response.refresh_token = await issueRefreshToken({
+      client,
+      subjectId: code.subjectId,
+      sessionId: code.sessionId,
+      authorizationId: code.authorizationId,
+      scopes: code.scopes,
+      authTime: code.authTime,
+      amr: code.amr,
+      claims: accessTokenClaims,
+    })
+  }
+  // ─────────────────────────────────────────────────────────────────────────────────────
+
+  audit('token.issued', { outcome: 'success', client_id: client.clientId, grant_type: 'authorization_code', sub: code.subjectId, sid: code.sessionId, authorization_id: code.authorizationId, scope: code.scopes.join(' ') })
+  return response
 }
 
 /** What the code was bound to at the authorization endpoint must match this request. */

@@ -1,6 +1,6 @@
 // RFC 6749 §4.4: a confidential client asks for a token for itself; only API scopes apply.
 import type { ApiResourceConfig, ClientConfig } from '../../../../config/model'
-import { log } from '../../../../log'
+import { audit } from '../../../../audit'
 import { issueAccessToken, accessTokenSigningAlgorithm } from '../../../../tokens/access-token'
 import { unauthorizedClient } from '../../../errors'
 import { parseScope, validateScopes } from '../../../shared/scope'
@@ -24,7 +24,7 @@ export const clientCredentialsGrant: GrantHandler<ClientCredentialsRequest> = {
 
   async generate({ client, scopes, resources }) {
     const token = await issueAccessToken({ client, scopes, audiences: resources })
-    log.info({ clientId: client.clientId, grant: 'client_credentials', scopes, tokenType: client.accessTokenType }, 'access token issued')
+    audit('token.issued', { outcome: 'success', client_id: client.clientId, grant_type: 'client_credentials', scope: scopes.join(' ') })
     return { access_token: token.token, token_type: token.tokenType, expires_in: token.expiresIn, scope: scopes.join(' ') }
   },
 }

@@ -8,8 +8,8 @@
 // §11), so ending the browser session does not end the refresh token (Duende's default too).
 // Revoking the app on the account page, revocation, reuse, or disabling the user does.
 import type { ApiResourceConfig, ClientConfig, UserAccount } from '../../../../config/model'
-import { log } from '../../../../log'
-import { touchAuthorization } from '../../../../stores/authorizations'
+import { audit } from '../../../../audit'
+import { isFamilyGone, touchAuthorization } from '../../../../stores/authorizations'
 import { loadResourceCatalog } from '../../../../stores/resources'
 import { findUserBySubject } from '../../../../stores/users'
 import { accessTokenSigningAlgorithm, issueAccessToken } from '../../../../tokens/access-token'
@@ -73,45 +73,65 @@ export const refreshTokenGrant: GrantHandler<RefreshTokenRequest> = {
     return { client, usable, user, scopes: granted.scopes, resources: granted.resources, accessTokenClaims, storedClaims }
   },
 
-  async generate({ client, usable, user, scopes, resources, accessTokenClaims, storedClaims }) {
-    const renewed = await renewRefreshToken(usable, client, storedClaims)
-    const { token } = renewed
-    await touchAuthorization(token.authorizationId)
-    const authTime = token.authTime ?? Math.floor(token.originalCreationTime.getTime() / 1000)
-
-    const accessToken = await issueAccessToken({
-      client,
-      scopes,
-      audiences: resources,
-      subject: token.subjectId,
-      claims: accessTokenClaims,
-      authorizationId: token.authorizationId,
-      ...(token.sessionId && { sessionId: token.sessionId }),
-      authTime,
-    })
-    const response: TokenResponse = {
-      access_token: accessToken.token,
-      token_type: accessToken.tokenType,
-      expires_in: accessToken.expiresIn,
-      scope: scopes.join(' '),
-      refresh_token: renewed.handle,
+  async generate(request) {
+    try {
+      return await refreshTokens(request)
+    } catch (error) {
+      // Revoked (revocation endpoint, account page, a replay) while the new tokens were being
+      // stored: the refresh must not outlive the revocation.
+      if (isFamilyGone(error)) throw invalidGrant('family revoked while the refresh was in progress')
+      throw error
     }
-    // OpenID Connect Core §12.2: a new identity token for the same sign-in (same sub and
-    // auth_time, no nonce), as Duende and node-oidc-provider send.
-    if (scopes.includes(OPENID)) {
-      response.id_token = await issueIdToken({
-        client,
-        subject: token.subjectId,
-        authTime,
-        ...(token.amr && { amr: token.amr }),
-        ...(token.sessionId && { sessionId: token.sessionId }),
-        accessToken: accessToken.token,
-        scopes,
-        user,
-        identityResources: client.alwaysIncludeUserClaimsInIdToken ? (await loadResourceCatalog()).identityResources : undefined,
-      })
-    }
-    log.info({ clientId: client.clientId, grant: 'refresh_token', sub: token.subjectId, authorizationId: token.authorizationId, via: usable.state, rotated: renewed.handle !== usable.handle }, 'tokens refreshed')
-    return response
   },
+}
+
+/** The new tokens of a validated refresh. */
+async function refreshTokens({ client, usable, user, scopes, resources, accessTokenClaims, storedClaims }: RefreshTokenRequest): Promise<TokenResponse> {
+  const renewed = await renewRefreshToken(usable, client, storedClaims)
+  const { token } = renewed
+  await touchAuthorization(token.authorizationId)
+  const authTime = token.authTime ?? Math.floor(token.originalCreationTime.getTime() / 1000)
+
+  const accessToken = await issueAccessToken({
+    client,
+    scopes,
+    audiences: resources,
+    subject: token.subjectId,
+    claims: accessTokenClaims,
+    authorizationId: token.authorizationId,
+    ...(token.sessionId && { sessionId: token.sessionId }),
+    authTime,
+  })
+  const response: TokenResponse = {
+    access_token: accessToken.token,
+    token_type: accessToken.tokenType,
+    expires_in: accessToken.expiresIn,
+    scope: scopes.join(' '),
+    refresh_token: renewed.handle,
+  }
+  // OpenID Connect Core §12.2: a new identity token for the same sign-in (same sub and
+  // auth_time, no nonce), as Duende and node-oidc-provider send.
+  if (scopes.includes(OPENID)) {
+    response.id_token = await issueIdToken({
+      client,
+      subject: token.subjectId,
+      authTime,
+      ...(token.amr && { amr: token.amr }),
+      ...(token.sessionId && { sessionId: token.sessionId }),
+      accessToken: accessToken.token,
+      scopes,
+      user,
+      identityResources: client.alwaysIncludeUserClaimsInIdToken ? (await loadResourceCatalog()).identityResources : undefined,
+    })
+  }
+  audit('token.refreshed', {
+    outcome: 'success',
+    client_id: client.clientId,
+    grant_type: 'refresh_token',
+    sub: token.subjectId,
+    authorization_id: token.authorizationId,
+    scope: scopes.join(' '),
+    reason: renewed.handle !== usable.handle ? `rotated (${usable.state})` : `kept (${usable.state})`,
+  })
+  return response
 }
