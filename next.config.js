@@ -34,7 +34,7 @@ const nextConfig = {
   poweredByHeader: false,
   reactStrictMode: true,
   // Native and WebAssembly packages load from node_modules at run time, not from the bundle.
-  serverExternalPackages: ['better-sqlite3', '@prisma/adapter-better-sqlite3', '@node-rs/argon2', 'pino', '@prisma/schema-engine-wasm'],
+  serverExternalPackages: ['better-sqlite3', '@prisma/adapter-better-sqlite3', '@node-rs/argon2', 'pino', '@prisma/schema-engine-wasm', 'rate-limiter-flexible'],
   async headers() {
     return [
       {

@@ -76,6 +76,19 @@ describe('runGrantCleanup', () => {
     expect(ids).not.toContain(emptyOld)
   })
 
+  it('finds empty families across many pages of the family scan', async () => {
+    // batchSize 1: pages of 2 families, so 35 families take 18 pages.
+    testClock.set(+T0 - (EMPTY_FAMILY_IDLE_SECONDS + 60) * 1000)
+    const families = []
+    for (let i = 0; i < 35; i++) families.push(await createAuthorization({ clientId: 'web', subjectId: `user-${i}`, scopes: ['openid'] }, t.db))
+    testClock.set(T0)
+    const kept = families.filter((_, i) => i % 3 === 0)
+    for (const id of kept) await grant({ authorizationId: id })
+    const report = await runGrantCleanup({ ...options, batchSize: 1, database: t.db })
+    expect(report.emptyAuthorizations).toBe(35 - kept.length)
+    expect((await t.db.authorization.findMany()).map((a) => a.id).sort()).toEqual([...kept].sort())
+  })
+
   it('removes expired sessions', async () => {
     testClock.set(+T0 - 2 * HOUR)
     await createSession({ subjectId: 'alice', amr: ['pwd'], lifetimeSeconds: 3600 }, t.db)
