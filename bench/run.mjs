@@ -3,6 +3,7 @@
 //
 //   npm run bench -- [--duration 15] [--runs 3] [--connections 32] [--only name,name]
 //                    [--pool 12000] [--code-duration 5]   (codes minted per code-exchange run)
+//                    [--warmup 3]                          (unmeasured seconds per workload and side)
 //   npm run bench -- --scale 1000000     ours with N stored grants against ours with an empty store
 //                                        (after --settle 120 s, for the grant clean-up's first pass)
 //   npm run bench -- --baseline <dir>    ours against ours as checked out in <dir> (before/after)
@@ -36,6 +37,8 @@ const ONLY = option('only', '')?.split(',').filter(Boolean)
 const SCALE = Number(option('scale', '0'))
 const PROFILE = args.includes('--profile')
 const BASELINE = option('baseline', '')
+/** Seconds of unmeasured requests per workload and side before its runs. */
+const WARMUP = Number(option('warmup', '3'))
 /** --scale: seconds to wait after start-up, for the grant clean-up's first pass to finish. */
 const SETTLE = Number(option('settle', '120'))
 /**
@@ -83,6 +86,12 @@ async function main() {
     const workloads = (await defineWorkloads(left, right)).filter((w) => (ONLY?.length ? ONLY.includes(w.name) : !names || names.includes(w.name)))
     const rows = []
     for (const w of workloads) {
+      // A few seconds of the same requests first, so neither side is measured while its JIT
+      // warms up (not for single-use codes: those pools are minted per run).
+      for (const side of ['right', 'left']) {
+        const spec = w[side]
+        if (spec && !spec.mint && WARMUP) await runWorkload(side === 'left' ? left : right, { ...spec, duration: WARMUP })
+      }
       const results = { left: [], right: [] }
       for (let run = 0; run < RUNS; run++) {
         for (const side of run % 2 === 0 ? ['right', 'left'] : ['left', 'right']) {
@@ -389,11 +398,16 @@ async function profileAll() {
     const dir = path.join(base, name.replace(/[^a-z0-9]+/gi, '-').toLowerCase())
     rmSync(dir, { recursive: true, force: true })
     mkdirSync(dir, { recursive: true })
-    const result = await withServer({ port: 4200, label: 'ours', nodeArgs: ['--cpu-prof', `--cpu-prof-dir=${dir}`] }, async (side) => runWorkload(side, (await ourSpecs(side))[name]))
+    let seconds = DURATION
+    const result = await withServer({ port: 4200, label: 'ours', nodeArgs: ['--cpu-prof', `--cpu-prof-dir=${dir}`] }, async (side) => {
+      const spec = (await ourSpecs(side))[name]
+      seconds = spec.duration ?? DURATION
+      return runWorkload(side, spec)
+    })
     // <pid>.0.<n>.cpuprofile is the main thread (tsx's loader thread writes one too).
     const file = readdirSync(dir).find((f) => /\.0\.\d+\.cpuprofile$/.test(f))
     // The server stops within a few seconds of the end of the run: that much more, not the start-up.
-    const summary = file ? summarizeProfile(JSON.parse(readFileSync(path.join(dir, file), 'utf8')), { windowSeconds: DURATION + 1 }) : 'no profile written'
+    const summary = file ? summarizeProfile(JSON.parse(readFileSync(path.join(dir, file), 'utf8')), { windowSeconds: seconds + 1 }) : 'no profile written'
     const text = `## ${name}: ${Math.round(result.rate)} req/s, ${result.cpuPerRequest.toFixed(2)} ms CPU per request (p99 ${result.p99.toFixed(1)} ms, ${result.errors} errors) under the profiler\n\n${summary}\n`
     writeFileSync(path.join(dir, 'summary.md'), text)
     summaries.push(text)
