@@ -30,16 +30,19 @@ export function refreshBody(refreshToken) {
   return `grant_type=refresh_token&refresh_token=${encodeURIComponent(refreshToken)}`
 }
 
+/** How fetch fails when the server closed a kept-alive connection just as it was reused. */
+const RETRIED = new Set(['UND_ERR_SOCKET', 'ECONNRESET', 'EPIPE'])
+
 /**
- * Runs a request again when a kept-alive connection was closed under it (UND_ERR_SOCKET: the
- * server dropped a connection that sat idle while the other side was measured).
+ * Runs a request again when a kept-alive connection was closed under it (the server dropped a
+ * connection that sat idle while the other side was measured).
  */
 async function again(request) {
   for (let attempt = 1; ; attempt++) {
     try {
       return await request()
     } catch (error) {
-      if (attempt === 3 || (error?.cause?.code !== 'UND_ERR_SOCKET' && error?.cause?.code !== 'ECONNRESET')) throw error
+      if (attempt === 3 || !RETRIED.has(error?.cause?.code)) throw error
     }
   }
 }
