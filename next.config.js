@@ -1,6 +1,8 @@
 // @ts-check
 // Pages get their security headers here; protocol endpoints set theirs in lib/oidc/http.ts
 // (so they are the same whether Next.js or the bare node:http router serves them).
+// Not HSTS: these headers are fixed when `next build` runs, and HSTS depends on the ISSUER the
+// server runs with, so proxy.ts adds it per request (the rule of lib/oidc/http.ts).
 
 /** Content Security Policy for pages: no framing, scripts only from this origin. */
 const csp = [
@@ -15,17 +17,6 @@ const csp = [
   "base-uri 'none'",
   "object-src 'none'",
 ].join('; ')
-
-/**
- * HSTS (RFC 6797) when the issuer is https. Browsers ignore it over plain http (§8.1), but it is
- * sent only where it means something. The same value as lib/oidc/http.ts strictTransportSecurity()
- * (protocol responses). Evaluated by `next build`: the production server serves the headers
- * recorded in the build, so build with the ISSUER you run with (npm start builds with its own).
- * @param {string | undefined} issuer
- */
-function strictTransportSecurity(issuer) {
-  return /^https:/i.test(issuer ?? '') ? [{ key: 'Strict-Transport-Security', value: 'max-age=31536000; includeSubDomains' }] : []
-}
 
 /** @type {import('next').NextConfig} */
 const nextConfig = {
@@ -59,7 +50,6 @@ const nextConfig = {
         headers: [
           { key: 'X-Frame-Options', value: 'DENY' },
           { key: 'X-Content-Type-Options', value: 'nosniff' },
-          ...strictTransportSecurity(process.env.ISSUER),
         ],
       },
     ]

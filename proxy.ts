@@ -13,15 +13,28 @@
 // Before that, on every page: a cross-site post gets 403 (lib/security/same-origin.ts), a
 // post over the page body limit 413 (lib/security/body-limit.ts) and a malformed form body
 // 400 (lib/security/form-body.ts), before Next.js reads them (its own checks end in 500s).
+//
+// And on every answer that passes here: HSTS, decided per request from the ISSUER the server
+// runs with, by the same rule as the protocol responses (lib/oidc/http.ts
+// strictTransportSecurity). Not in next.config.js: its headers are fixed by `next build`, so
+// a build made while ISSUER was http would serve pages without HSTS once ISSUER is https
+// (and the other way round).
 import { NextResponse, type NextRequest } from 'next/server'
 import { audit } from '@/lib/audit'
+import { strictTransportSecurity } from '@/lib/oidc/http'
 import { refuseOversizedBody } from '@/lib/security/body-limit'
 import { refuseMalformedFormBody } from '@/lib/security/form-body'
 import { refuseCrossOriginPost } from '@/lib/security/same-origin'
 import { clientIpFromHeaders } from '@/lib/security/client-ip'
 import { loginThrottle, throttledMessage } from '@/lib/security/throttle'
 
-export async function proxy(request: NextRequest) {
+export async function proxy(request: NextRequest): Promise<Response> {
+  const response = await screen(request)
+  for (const [name, value] of Object.entries(strictTransportSecurity(process.env.ISSUER))) response.headers.set(name, value)
+  return response
+}
+
+async function screen(request: NextRequest): Promise<Response> {
   const refused = refuseCrossOriginPost(request) ?? refuseOversizedBody(request) ?? (await refuseMalformedFormBody(request))
   if (refused) return refused
   if (request.nextUrl.pathname !== '/login' || request.method !== 'POST' || request.headers.has('next-action')) return NextResponse.next()
@@ -51,5 +64,7 @@ export async function proxy(request: NextRequest) {
   })
 }
 
-// Every page; not the protocol endpoints (they limit their own bodies) nor static files.
-export const config = { matcher: ['/((?!connect/|\\.well-known/|_next/static/|_next/image|favicon\\.ico).*)'] }
+// Every page and static file (they get HSTS like the pages; the checks above let any GET
+// through); not the protocol endpoints: they limit their own bodies and set their own
+// headers (lib/oidc/http.ts SECURITY_HEADERS, HSTS included).
+export const config = { matcher: ['/((?!connect/|\\.well-known/).*)'] }

@@ -376,10 +376,17 @@ async function startOurServer({ port, seed = 0, label, nodeArgs = [], root = ROO
   writeFileSync(configFile, JSON.stringify(ourConfiguration(), null, 2))
   execFileSync(process.execPath, ['--import', 'tsx', 'lib/cli/admin.ts', 'import', configFile], { cwd: root, env, stdio: ['ignore', 'ignore', 'inherit'] })
   if (seed) await seedGrants(path.join(dataDir, 'tokenservice.db'), seed)
-  const child = spawn(process.execPath, [...nodeArgs, '--import', 'tsx', 'lib/server/start.ts'], { cwd: root, env, stdio: ['ignore', 'inherit', 'inherit'] })
+  const child = spawn(process.execPath, [...startFlags(root), ...nodeArgs, '--import', 'tsx', 'lib/server/start.ts'], { cwd: root, env, stdio: ['ignore', 'inherit', 'inherit'] })
   await waitFor(`${url}/.well-known/openid-configuration`, child)
   const stop = stopper(child)
   return { kind: 'ours', label, url, pid: child.pid, dataDir, stop: () => stop().then(() => rmSync(dataDir, { recursive: true, force: true })) }
+}
+
+/** The V8 flags `npm start` gives the server (package.json "start": `node <flags> --import tsx …`), so the bench measures what operators run. */
+function startFlags(root) {
+  const script = JSON.parse(readFileSync(path.join(root, 'package.json'), 'utf8')).scripts?.start ?? ''
+  const words = script.split(/\s+/)
+  return words[0] === 'node' ? words.slice(1, words.indexOf('--import') >>> 0).filter((word) => word.startsWith('--')) : []
 }
 
 async function startPeer(port) {

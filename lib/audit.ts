@@ -89,6 +89,9 @@ export type Audit = (event: AuditEvent, fields: AuditFields) => void
 /** An audit function writing to `logger` (tests pass a logger with their own destination). */
 export function createAudit(logger: Logger): Audit {
   return (event, fields) => {
+    const warn = WARN.has(event)
+    // Nothing to build when the level drops the line (LOG_LEVEL=warn drops token.issued).
+    if (!logger.isLevelEnabled(warn ? 'warn' : 'info')) return
     const ctx = context.getStore()
     const line: Record<string, unknown> = { audit: true, event }
     const merged: AuditFields = { ...(ctx?.endpoint !== undefined && { endpoint: ctx.endpoint }), ...(ctx?.ip !== undefined && { ip: ctx.ip }), ...fields }
@@ -98,7 +101,7 @@ export function createAudit(logger: Logger): Audit {
       line[name] = typeof value === 'string' ? value.slice(0, MAX_VALUE) : typeof value === 'number' ? value : undefined
     }
     try {
-      if (WARN.has(event)) logger.warn(line, event)
+      if (warn) logger.warn(line, event)
       else logger.info(line, event)
     } catch {
       // An audit line must never fail the request it describes.

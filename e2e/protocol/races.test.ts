@@ -2,10 +2,11 @@
 // requests arrive at once (issue 6 §3). Each race is judged by the protocol (token responses,
 // introspection) and, when the database file is at hand, by the rows left behind.
 //
-// - N parallel redemptions of one code: one answer carries tokens, the others are
-//   invalid_grant, and the replay revokes the family (RFC 6749 §4.1.2), so even the winner's
-//   stored tokens end up inactive. For a client with stored tokens (refresh, reference) the
-//   winner is refused too when the revocation comes before it stored them: at most one.
+// - N parallel redemptions of one code: exactly one answer carries tokens, the others are
+//   invalid_grant, and the replay revokes the family (RFC 6749 §4.1.2), so for a client with
+//   stored tokens (refresh, reference) the winner's tokens end up inactive: the code is
+//   consumed in the same transaction that stores them, so a replay only ever sees it consumed
+//   after the winner committed (lib/stores/codes.ts redeemCodeOnce).
 // - N parallel refreshes of one OneTimeOnly refresh token: one family, one successor
 //   (README "Refresh token rotation").
 // - A consent form submitted several times at once: one Consent row.
@@ -87,27 +88,30 @@ describe(`${N} parallel redemptions of one code`, () => {
     expect((await post('/connect/token', RC_JWT, form)).body.error).toBe('invalid_grant')
   })
 
-  it('a client with stored tokens: at most one answer carries tokens, the rest invalid_grant, and nothing of the family lives', async () => {
-    // The losers' replay revokes the family (RFC 6749 §4.1.2). When that happens before the
-    // winner has stored its refresh and reference tokens, the winner is refused too (there
-    // is no family left to store them in); when after, its tokens are revoked with the rest.
+  it('a client with stored tokens: exactly one answer carries tokens, the rest invalid_grant, and nothing of the family lives', async () => {
+    // The winner consumed the code and stored its refresh and reference tokens in one
+    // transaction; the losers' replay revokes the family afterwards (RFC 6749 §4.1.2), the
+    // winner's new tokens included.
     const c = await code()
     const authorizationId = db ? (await db.persistedGrant.findUniqueOrThrow({ where: { key: hashHandle(c.code) } })).authorizationId! : null
 
     const answers = await Promise.all(Array.from({ length: N }, () => redeem(c)))
     const summary = JSON.stringify(answers.map((a) => [a.status, a.body.error]))
     const winners = answers.filter((a) => a.status === 200)
-    expect(winners.length, summary).toBeLessThanOrEqual(1)
-    expect(answers.filter((a) => a.status !== 200).map((a) => [a.status, a.body.error]), summary).toEqual(Array.from({ length: N - winners.length }, () => [400, 'invalid_grant']))
+    expect(winners.length, summary).toBe(1)
+    expect(answers.filter((a) => a.status !== 200).map((a) => [a.status, a.body.error]), summary).toEqual(Array.from({ length: N - 1 }, () => [400, 'invalid_grant']))
 
-    for (const won of winners.map((w) => w.body)) {
-      expect(await active(won.refresh_token as string, 'refresh_token')).toBe(false)
-      expect(await active(won.access_token as string, 'access_token')).toBe(false)
-      expect((await refresh(won.refresh_token as string)).body.error).toBe('invalid_grant')
-    }
+    const won = winners[0]!.body
+    expect(typeof won.refresh_token).toBe('string')
+    expect(typeof won.access_token).toBe('string')
+    // The winner's refresh token is refused, its reference access token introspects inactive.
+    expect((await refresh(won.refresh_token as string)).body.error).toBe('invalid_grant')
+    expect(await active(won.refresh_token as string, 'refresh_token')).toBe(false)
+    expect(await active(won.access_token as string, 'access_token')).toBe(false)
     if (db && authorizationId) {
       expect(await db.authorization.count({ where: { id: authorizationId } })).toBe(0)
       expect(await grantsOf(authorizationId)).toBe(0)
+      expect(await db.persistedGrant.count({ where: { key: { in: [hashHandle(won.refresh_token as string), hashHandle(won.access_token as string)] } } })).toBe(0)
     }
     // And the code stays spent.
     expect((await redeem(c)).body.error).toBe('invalid_grant')

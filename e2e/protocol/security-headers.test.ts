@@ -6,7 +6,8 @@
 //   pass (token, userinfo, introspection, revocation, the authorization redirects);
 // - cookies as a real sign-in sets them: HttpOnly, SameSite=Lax, Path=/, Secure exactly when
 //   the issuer is https (a second server with an https issuer shows that, and HSTS);
-// - HSTS only with an https issuer (the condition itself: lib/oidc/http.test.ts).
+// - HSTS only with an https issuer (the condition itself: lib/oidc/http.test.ts), decided
+//   per request (proxy.ts for pages): the https server runs the very build the http one does.
 // Both ways of serving the protocol endpoints must agree (run with PROTOCOL_FAST_PATH=false too).
 import * as oauth from 'oauth4webapi'
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest'
@@ -89,6 +90,14 @@ describe('pages', () => {
     const response = await get(path)
     expect(response.status, label).toBeLessThan(500)
     expectPageHeaders(response, label)
+  })
+
+  it('a refused page post has no HSTS either (http issuer)', async () => {
+    const form = new FormData()
+    form.set('username', USER.username)
+    const response = await fetch(new URL('/login', baseUrl), { method: 'POST', redirect: 'manual', headers: { origin: 'http://evil.example' }, body: form })
+    expect(response.status).toBe(403)
+    expect(response.headers.get('strict-transport-security')).toBeNull()
   })
 
   it('a static asset gets nosniff and DENY too', async () => {
@@ -238,6 +247,25 @@ describe.skipIf(external)('an https issuer (a second server; the transport stays
   it('clearing it keeps Secure', async () => {
     const response = await fetch(`${server.baseUrl}/connect/endsession`, { redirect: 'manual' })
     expect(response.headers.getSetCookie().find((c) => c.startsWith('ts_session='))).toMatch(/; Secure(;|$)/i)
+  })
+
+  it('pages, static files and refused page posts carry HSTS, though the build is the http server\'s', async () => {
+    const login = await fetch(`${server.baseUrl}/login`)
+    const asset = (await login.text()).match(/\/_next\/static\/[^"']+\.(?:js|css)/)?.[0]
+    expect(asset).toBeTruthy()
+    const responses: [string, Response][] = [['/login', login]]
+    for (const path of ['/', '/account', '/logged-out', '/no-such-page', asset!]) {
+      responses.push([path, await fetch(`${server.baseUrl}${path}`, { redirect: 'manual' })])
+    }
+    // Answered by proxy.ts itself (a cross-site server-action post: 403).
+    const form = new FormData()
+    form.set('username', USER.username)
+    responses.push(['cross-site POST /login', await fetch(`${server.baseUrl}/login`, { method: 'POST', redirect: 'manual', headers: { origin: 'http://evil.example' }, body: form })])
+    for (const [what, response] of responses) {
+      expect(response.status, what).toBeLessThan(500)
+      expect(response.headers.get('strict-transport-security'), what).toBe('max-age=31536000; includeSubDomains')
+    }
+    expect(responses.at(-1)![1].status).toBe(403)
   })
 
   it('protocol responses carry HSTS', async () => {

@@ -6,6 +6,7 @@ import path from 'node:path'
 import { afterAll, describe, expect, it } from 'vitest'
 import { createDb } from '../db/client'
 import { findCredentials, findUserByUsername } from '../stores/users'
+import { countHoldings, giveHoldings } from '../test-support/holdings'
 import { verifyPassword } from '../users/passwords'
 
 const ROOT = path.resolve(import.meta.dirname, '..', '..')
@@ -14,12 +15,15 @@ const dir = mkdtempSync(path.join(os.tmpdir(), 'admin-cli-test-'))
 const databaseUrl = `file:${path.join(dir, 'cli.db')}`
 afterAll(() => rmSync(dir, { recursive: true, force: true }))
 
-function admin(args: string[], env: Record<string, string> = {}) {
+/** `env` values override the defaults; an undefined one removes the variable. */
+function admin(args: string[], env: Record<string, string | undefined> = {}) {
+  const merged: Record<string, string | undefined> = { ...process.env, DATA_DIR: dir, DATABASE_URL: databaseUrl, ISSUER: 'http://localhost:3999', LOG_LEVEL: 'silent', ...env }
+  for (const [name, value] of Object.entries(merged)) if (value === undefined) delete merged[name]
   // `npx tsx lib/cli/admin.ts`, without npx's own start-up cost.
   const result = spawnSync(process.execPath, [TSX, 'lib/cli/admin.ts', ...args], {
     cwd: ROOT,
     encoding: 'utf8',
-    env: { ...process.env, DATA_DIR: dir, DATABASE_URL: databaseUrl, ISSUER: 'http://localhost:3999', LOG_LEVEL: 'silent', ...env },
+    env: merged as NodeJS.ProcessEnv,
     timeout: 60_000,
   })
   return { code: result.status, stdout: result.stdout, stderr: result.stderr }
@@ -64,7 +68,7 @@ describe('npm run admin', { timeout: 120_000 }, () => {
     expect(await withDb((db) => db.client.count({ where: { clientId: 'web-app' } }))).toBe(0)
   })
 
-  it('add-user (password from ADMIN_PASSWORD, typed claims), then disable-user', async () => {
+  it('add-user (password from ADMIN_PASSWORD, typed claims), then disable-user ends all it holds; enable-user brings none of it back', async () => {
     const added = admin(['add-user', 'carol', '--claim', 'name=Carol Jones', '--claim', 'email=carol@example.com', '--claim', 'email_verified=true'], { ADMIN_PASSWORD: 'carol-password' })
     expect(added.code).toBe(0)
     expect(added.stdout).toMatch(/^Created user carol \(sub [0-9a-f-]{36}\)/)
@@ -73,10 +77,36 @@ describe('npm run admin', { timeout: 120_000 }, () => {
     const { passwordHash } = (await withDb((db) => findCredentials('carol', db)))!
     expect(await verifyPassword(passwordHash, 'carol-password')).toBe(true)
 
-    const disabled = admin(['disable-user', 'carol'])
+    const sub = carol!.subjectId
+    await withDb((db) => giveHoldings(sub, ['demo-web', 'demo-machine'], db))
+    expect(await withDb((db) => countHoldings(sub, db))).toEqual({ sessions: 2, families: 2, grants: 7, consents: 2 })
+
+    // LOG_LEVEL unset: the CLI's quiet default, which still writes the audit events.
+    const disabled = admin(['disable-user', 'carol'], { LOG_LEVEL: undefined })
     expect(disabled.code).toBe(0)
     expect(disabled.stdout).toContain('User carol disabled.')
+    expect(disabled.stdout).toContain('Sessions ended: 2; authorizations revoked (with their codes and tokens): 2; other grants: 1; consents: 2.')
+    const events = disabled.stdout.split('\n').filter((line) => line.startsWith('{')).map((line) => JSON.parse(line) as Record<string, unknown>)
+    expect(events).toEqual([
+      expect.objectContaining({ audit: true, event: 'grant.revoked', outcome: 'success', sub, reason: 'user_disabled', count: 3 }),
+      expect.objectContaining({ audit: true, event: 'session.ended', sub, reason: 'user_disabled', count: 2 }),
+      expect.objectContaining({ audit: true, event: 'consent.revoked', sub, reason: 'user_disabled', count: 2 }),
+    ])
     expect(await withDb((db) => findUserByUsername('carol', db))).toMatchObject({ enabled: false })
+    const none = { sessions: 0, families: 0, grants: 0, consents: 0 }
+    expect(await withDb((db) => countHoldings(sub, db))).toEqual(none)
+
+    const enabled = admin(['enable-user', 'carol'])
+    expect(enabled.code).toBe(0)
+    expect(enabled.stdout).toContain('User carol enabled.')
+    expect(await withDb((db) => findUserByUsername('carol', db))).toMatchObject({ enabled: true })
+    expect(await withDb((db) => countHoldings(sub, db))).toEqual(none)
+
+    for (const command of ['disable-user', 'enable-user']) {
+      const unknown = admin([command, 'nobody'])
+      expect(unknown.code, command).toBe(1)
+      expect(unknown.stderr, command).toContain('no user named "nobody"')
+    }
   })
 
   it('bad arguments: usage and exit 2', () => {

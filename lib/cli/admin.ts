@@ -15,8 +15,9 @@ const USAGE = `usage: npm run admin -- <command>
                                  create a user; without --password, ADMIN_PASSWORD is used
   set-password USERNAME [--password P]
                                  set a user's password (or from ADMIN_PASSWORD)
-  disable-user USERNAME          block a user's sign-in
-  enable-user USERNAME           allow it again`
+  disable-user USERNAME          block a user's sign-in and end what they still hold: sessions,
+                                 codes, refresh and reference tokens, remembered consents
+  enable-user USERNAME           allow sign-in again (nothing disabling removed comes back)`
 
 class UsageError extends Error {}
 class OperationError extends Error {}
@@ -86,7 +87,9 @@ if (invocation.command === 'help') {
 
 const ROOT = path.resolve(import.meta.dirname, '..', '..')
 if (existsSync(path.join(ROOT, '.env'))) process.loadEnvFile(path.join(ROOT, '.env'))
-// Structured logs would interleave with this command's own output: warnings and errors only.
+// Structured logs would interleave with this command's own output: warnings and errors only,
+// unless LOG_LEVEL is set. The audit events of a command are written all the same (below).
+const logLevelGiven = process.env.LOG_LEVEL !== undefined
 process.env.LOG_LEVEL ??= 'warn'
 
 // Imported only now, so that the logger and the settings see the .env values.
@@ -98,6 +101,11 @@ const { parseImportFile, referenceIssues, formatIssue } = await import('../confi
 const { listClients } = await import('../stores/clients')
 const { definedResourceNames } = await import('../stores/resources')
 const { UserExistsError, createUser, setPassword, setUserEnabled } = await import('../stores/users')
+const { disableUserAccount } = await import('../users/disable')
+const { audit: processAudit, createAudit } = await import('../audit')
+const { log } = await import('../log')
+/** Security events are the audit trail's: at info even under the quiet default level above. */
+const audit = logLevelGiven ? processAudit : createAudit(log.child({}, { level: 'info' }))
 
 async function run({ command, argument, values }: Invocation): Promise<void> {
   const handlers: Record<string, () => Promise<void>> = {
@@ -106,8 +114,8 @@ async function run({ command, argument, values }: Invocation): Promise<void> {
     clients: printClients,
     'add-user': () => addUser(argument, values),
     'set-password': () => changePassword(argument, passwordFrom(values.password)),
-    'disable-user': () => enableUser(argument, false),
-    'enable-user': () => enableUser(argument, true),
+    'disable-user': () => disableUser(argument),
+    'enable-user': () => enableUser(argument),
   }
   const applied = await applyPendingMigrations(loadSettings().databaseUrl)
   if (applied.length) console.error(`Database migrated: ${applied.join(', ')}`)
@@ -121,7 +129,7 @@ async function importFile(file: string, dryRun: boolean): Promise<void> {
   } catch (error) {
     throw new OperationError(`${file}: ${(error as Error).message}`)
   }
-  const summary = await importConfiguration(substituteIssuer(content, loadSettings().issuer), { dryRun })
+  const summary = await importConfiguration(substituteIssuer(content, loadSettings().issuer), { dryRun, audit })
   console.log(formatImportSummary(summary))
 }
 
@@ -161,9 +169,16 @@ async function changePassword(username: string, password: string): Promise<void>
   console.log(`Password of ${username} changed.`)
 }
 
-async function enableUser(username: string, enabled: boolean): Promise<void> {
-  if (!(await setUserEnabled(username, enabled))) throw new OperationError(`no user named "${username}"`)
-  console.log(`User ${username} ${enabled ? 'enabled' : 'disabled'}.`)
+async function disableUser(username: string): Promise<void> {
+  const done = await disableUserAccount(username, { audit })
+  if (!done) throw new OperationError(`no user named "${username}"`)
+  console.log(`User ${username} disabled.`)
+  console.log(`Sessions ended: ${done.sessions}; authorizations revoked (with their codes and tokens): ${done.families}; other grants: ${done.strayGrants}; consents: ${done.consents}.`)
+}
+
+async function enableUser(username: string): Promise<void> {
+  if (!(await setUserEnabled(username, true))) throw new OperationError(`no user named "${username}"`)
+  console.log(`User ${username} enabled.`)
 }
 
 function passwordFrom(given: string | undefined): string {

@@ -1,18 +1,12 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { describe, expect, it } from 'vitest'
 import { findClient, listClients } from '../stores/clients'
 import { findUserByUsername } from '../stores/users'
-import { createTestDb, type TestDb } from '../test-support/test-db'
+import { useTestDb } from '../test-support/use-test-db'
 import { demoConfigurationFor, seedDemoIfEmpty } from './demo'
 import { parseImportFile } from './import-schema'
 import exampleConfiguration from './example-config.json'
 
-let t: TestDb
-beforeAll(async () => {
-  t = await createTestDb()
-})
-afterAll(async () => {
-  await t.dispose()
-})
+const t = useTestDb()
 
 const settings = { seedDemo: true, issuer: 'https://id.example.test' }
 

@@ -1,11 +1,13 @@
 import { readFileSync } from 'node:fs'
 import { fileURLToPath } from 'node:url'
 import Database from 'better-sqlite3'
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest'
+import { beforeEach, describe, expect, it, vi } from 'vitest'
+import type { Audit } from '../audit'
 import { findClient } from '../stores/clients'
 import { invalidateConfigCache, readConfigVersion } from '../stores/config-cache'
 import { findCredentials } from '../stores/users'
-import { createTestDb, type TestDb } from '../test-support/test-db'
+import { countHoldings, giveHoldings } from '../test-support/holdings'
+import { useTestDb } from '../test-support/use-test-db'
 import { hashHandle } from '../tokens/handles'
 import { verifyPassword } from '../users/passwords'
 import { BUILT_IN_IDENTITY_RESOURCES } from './built-in-resources'
@@ -18,13 +20,7 @@ const demo = () => demoConfigurationFor(ISSUER) as Record<string, unknown[]>
 const TABLES = ['Client', 'ClientSecret', 'ApiScope', 'ApiResource', 'ApiResourceSecret', 'IdentityResource', 'User', 'ServerSetting']
 
 // One migrated database for the file (migrating takes most of a second), emptied before each test.
-let t: TestDb
-beforeAll(async () => {
-  t = await createTestDb()
-})
-afterAll(async () => {
-  await t.dispose()
-})
+const t = useTestDb()
 beforeEach(async () => {
   for (const table of TABLES) await t.db.$executeRawUnsafe(`DELETE FROM "${table}"`)
   invalidateConfigCache()
@@ -181,6 +177,31 @@ describe('importConfiguration', () => {
     expect(summary.users).toEqual({ created: 0, updated: 1, unchanged: 0 })
     expect(await findCredentials('carol', t.db)).toBeNull()
     expect((await findCredentials('caroline', t.db))!.subjectId).toBe('sub-carol')
+  })
+
+  it('disabling a user ends what they hold, as disable-user does (not in a dry run, not when already disabled)', async () => {
+    const dora = { username: 'dora', password: 'dora-password', subjectId: 'sub-dora' }
+    await importConfiguration({ users: [dora] }, { db: t.db })
+    await giveHoldings('sub-dora', ['web'], t.db)
+    const held = await countHoldings('sub-dora', t.db)
+    const audit = vi.fn<Audit>()
+
+    await importConfiguration({ users: [{ ...dora, enabled: false }] }, { db: t.db, dryRun: true, audit })
+    expect(await countHoldings('sub-dora', t.db)).toEqual(held)
+
+    const summary = await importConfiguration({ users: [{ ...dora, enabled: false }] }, { db: t.db, audit })
+    expect(summary.users).toEqual({ created: 0, updated: 1, unchanged: 0 })
+    expect((await findCredentials('dora', t.db))!.enabled).toBe(false)
+    expect(await countHoldings('sub-dora', t.db)).toEqual({ sessions: 0, families: 0, grants: 0, consents: 0 })
+    expect(audit).toHaveBeenCalledWith('grant.revoked', { outcome: 'success', sub: 'sub-dora', reason: 'user_disabled', count: 2 })
+    expect(audit).toHaveBeenCalledWith('session.ended', { outcome: 'success', sub: 'sub-dora', reason: 'user_disabled', count: 1 })
+
+    // Changing a disabled user (or enabling one) takes nothing more and says nothing.
+    audit.mockClear()
+    await importConfiguration({ users: [{ ...dora, enabled: false, claims: { name: 'Dora' } }] }, { db: t.db, audit })
+    await importConfiguration({ users: [dora] }, { db: t.db, audit })
+    expect(audit).not.toHaveBeenCalled()
+    expect((await findCredentials('dora', t.db))!.enabled).toBe(true)
   })
 
   it('in a dry run, counts what would change and writes nothing', async () => {

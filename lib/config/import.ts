@@ -4,6 +4,7 @@
 // writes), and entities absent from the file are left alone. A write moves the
 // `config.version` setting on, which tells every process's config cache to reload.
 import { randomUUID } from 'node:crypto'
+import type { Audit } from '../audit'
 import { db as defaultDb, type Db } from '../db/client'
 import { log } from '../log'
 import { upsertClient } from '../stores/clients'
@@ -11,7 +12,8 @@ import { bumpConfigVersion, invalidateConfigCache } from '../stores/config-cache
 import type { UpsertOutcome } from '../stores/config-rows'
 import { definedResourceNames, upsertApiResource, upsertApiScope, upsertIdentityResource } from '../stores/resources'
 import { inTransaction, type Tx } from '../stores/transaction'
-import { findStoredUser, saveImportedUser } from '../stores/users'
+import { findStoredUser, saveImportedUser, type UserDisabled } from '../stores/users'
+import { auditDisabled } from '../users/disable'
 import { hashPassword, needsRehash, verifyPassword } from '../users/passwords'
 import { BUILT_IN_IDENTITY_RESOURCES } from './built-in-resources'
 import { formatIssue, parseImportFile, referenceIssues, type ImportFile, type ImportedUser, type Issue } from './import-schema'
@@ -47,6 +49,8 @@ export interface ImportOptions {
   /** Validate against the database and count what would change, writing nothing. */
   dryRun?: boolean
   db?: Db
+  /** Where the audit events go (users the file disables); the process's audit trail by default. */
+  audit?: Audit
 }
 
 const KINDS = ['apiScopes', 'apiResources', 'identityResources', 'clients', 'users'] as const
@@ -60,6 +64,9 @@ export async function importConfiguration(file: unknown, options: ImportOptions 
   // argon2 is slow by design: verify and hash before the transaction, not while holding it.
   const passwords = await Promise.all(data.users.map((user) => preparePassword(user, database, write)))
 
+  // Users the file disables lose their sessions and grants in the same transaction; the audit
+  // events follow once it committed.
+  const disabled: UserDisabled[] = []
   const summary = await inTransaction(database, async (tx) => {
     const summary = emptySummary(!write)
     const issues = referenceIssues(data, await definedResourceNames(tx))
@@ -70,7 +77,7 @@ export async function importConfiguration(file: unknown, options: ImportOptions 
     for (const resource of BUILT_IN_IDENTITY_RESOURCES) count(summary.identityResources, await upsertIdentityResource(tx, resource, write))
     for (const resource of data.identityResources) count(summary.identityResources, await upsertIdentityResource(tx, resource, write))
     for (const { clientSecrets, ...client } of data.clients) count(summary.clients, await upsertClient(tx, { ...client, secrets: clientSecrets }, write))
-    await importUsers(tx, data, passwords, summary, write, file)
+    await importUsers(tx, data, passwords, summary, write, file, disabled)
 
     summary.changed = KINDS.some((kind) => summary[kind].created + summary[kind].updated > 0)
     if (summary.changed && write) summary.configVersion = await bumpConfigVersion(tx)
@@ -78,6 +85,7 @@ export async function importConfiguration(file: unknown, options: ImportOptions 
   })
 
   if (summary.configVersion) invalidateConfigCache()
+  for (const done of disabled) auditDisabled(done, options.audit)
   log.info({ dryRun: summary.dryRun, changed: summary.changed, configVersion: summary.configVersion, ...countsOf(summary) }, 'configuration import')
   return summary
 }
@@ -138,7 +146,7 @@ async function preparePassword(user: ImportedUser, database: Db, write: boolean)
   return write ? { newHash: await hashPassword(user.password) } : {}
 }
 
-async function importUsers(tx: Tx, data: ImportFile, passwords: PreparedPassword[], summary: ImportSummary, write: boolean, file: unknown): Promise<void> {
+async function importUsers(tx: Tx, data: ImportFile, passwords: PreparedPassword[], summary: ImportSummary, write: boolean, file: unknown, disabled: UserDisabled[]): Promise<void> {
   const issues: Issue[] = []
   for (const [index, user] of data.users.entries()) {
     // A user is matched by subjectId when the file gives one (so it may rename), else by username.
@@ -161,7 +169,9 @@ async function importUsers(tx: Tx, data: ImportFile, passwords: PreparedPassword
       enabled: user.enabled,
       passwordHash,
     }
-    count(summary.users, await saveImportedUser(tx, existing, desired, write))
+    const saved = await saveImportedUser(tx, existing, desired, write)
+    count(summary.users, saved.outcome)
+    if (saved.disabled) disabled.push(saved.disabled)
   }
   // Thrown after earlier kinds were written: the transaction takes them back.
   if (issues.length) throw invalid(file, issues)

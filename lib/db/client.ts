@@ -7,7 +7,8 @@ import { gateTransactions } from './one-connection-gate'
 import { cacheStatements } from './statement-cache'
 
 export type Db = PrismaClient
-export type { Prisma } from './generated/client'
+// Prisma.sql / Prisma.join build the stores' raw statements (parameters stay bound).
+export { Prisma } from './generated/client'
 
 export function createDb(databaseUrl: string): Db {
   // busy timeout: with several processes on one SQLite file, writers wait instead of failing.

@@ -20,23 +20,28 @@ function gateAdapter(adapter: SqlDriverAdapter): SqlDriverAdapter {
     while (open) await open
   }
 
+  // Not async: with no transaction open (nearly always) a query goes straight to the adapter,
+  // without a promise of its own (each promise costs: Next.js keeps Node's async hooks on in
+  // this process). After a wait the check is made again in the same tick as the query (the
+  // adapter runs the statement synchronously when called): a transaction may have opened
+  // in between.
+  const queryRaw = (query: SqlQuery): ReturnType<SqlDriverAdapter['queryRaw']> => (open ? open.then(() => queryRaw(query)) : adapter.queryRaw(query))
+  const executeRaw = (query: SqlQuery): ReturnType<SqlDriverAdapter['executeRaw']> => (open ? open.then(() => executeRaw(query)) : adapter.executeRaw(query))
+
   return {
     provider: adapter.provider,
     adapterName: adapter.adapterName,
-    async queryRaw(query: SqlQuery) {
-      if (open) await idle()
-      return adapter.queryRaw(query)
-    },
-    async executeRaw(query: SqlQuery) {
-      if (open) await idle()
-      return adapter.executeRaw(query)
-    },
+    queryRaw,
+    executeRaw,
     async executeScript(script: string) {
       if (open) await idle()
       return adapter.executeScript(script)
     },
     async startTransaction(isolationLevel) {
-      await idle()
+      // The loop's last check and the claim below run in one tick: two transactions starting
+      // together cannot both pass (the second would overwrite the first's claim, and queries
+      // would slip into the second while the first's finish() cleared it).
+      while (open) await open
       let release!: () => void
       open = new Promise<void>((resolve) => (release = resolve))
       const finish = () => {

@@ -1,10 +1,10 @@
 // The HSTS condition, in both places that send it: protocol responses (lib/oidc/http.ts) and
-// pages (next.config.js). Over http it is never sent; with an https issuer always.
+// pages (proxy.ts, per request). Over http it is never sent; with an https issuer always.
 import path from 'node:path'
 import { pathToFileURL } from 'node:url'
 import type { NextConfig } from 'next'
 import { afterEach, describe, expect, it } from 'vitest'
-import { json, methodNotAllowed, SECURITY_HEADERS, strictTransportSecurity } from './http'
+import { json, methodNotAllowed, SECURITY_HEADERS, serializedBody, strictTransportSecurity } from './http'
 
 const NEXT_CONFIG = pathToFileURL(path.resolve(import.meta.dirname, '..', '..', 'next.config.js')).href
 
@@ -50,14 +50,12 @@ describe('strictTransportSecurity', () => {
 })
 
 describe('next.config.js headers', () => {
-  it('pages get HSTS with an https issuer, and not with an http one', async () => {
-    process.env.ISSUER = 'https://login.example.com'
-    expect((await pageHeaders('/login'))['Strict-Transport-Security']).toBe(HSTS)
-    expect((await pageHeaders('/connect/token'))['Strict-Transport-Security']).toBe(HSTS)
-    process.env.ISSUER = 'http://127.0.0.1:3000'
-    expect((await pageHeaders('/login'))['Strict-Transport-Security']).toBeUndefined()
-    delete process.env.ISSUER
-    expect((await pageHeaders('/account'))['Strict-Transport-Security']).toBeUndefined()
+  it('never fixes HSTS at build time, whatever the issuer (proxy.ts decides it per request)', async () => {
+    for (const issuer of ['https://login.example.com', 'http://127.0.0.1:3000', undefined]) {
+      if (issuer === undefined) delete process.env.ISSUER
+      else process.env.ISSUER = issuer
+      for (const path of ['/login', '/account', '/connect/token']) expect((await pageHeaders(path))['Strict-Transport-Security'], `${issuer} ${path}`).toBeUndefined()
+    }
   })
 
   it('the page CSP and Referrer-Policy stay off the protocol endpoints, which set their own', async () => {
@@ -72,5 +70,36 @@ describe('next.config.js headers', () => {
       expect(headers['Content-Security-Policy'], path).toContain("frame-ancestors 'none'")
       expect(headers['Referrer-Policy'], path).toBe('same-origin')
     }
+  })
+})
+
+describe('json() responses keep their serialized text', () => {
+  const make = () => json({ a: 'é', n: 1 }, { status: 400, headers: { 'X-Extra': 'yes' } })
+
+  it('read as any Response: text, json, arrayBuffer, and through body as Next.js re-wraps it', async () => {
+    expect(await make().text()).toBe('{"a":"é","n":1}')
+    expect(await make().json()).toEqual({ a: 'é', n: 1 })
+    expect(Buffer.from(await make().arrayBuffer()).toString()).toBe('{"a":"é","n":1}')
+    const original = make()
+    const rewrapped = new Response(original.body, { status: original.status, headers: original.headers }) // app-route module.js
+    expect([rewrapped.status, rewrapped.headers.get('x-extra'), await rewrapped.text()]).toEqual([400, 'yes', '{"a":"é","n":1}'])
+    expect(original.bodyUsed).toBe(true)
+  })
+
+  it('hands its text to the fast path once, and is then used like a read body', async () => {
+    const response = make()
+    expect(response.bodyUsed).toBe(false)
+    expect(serializedBody(response)).toBe('{"a":"é","n":1}')
+    expect(serializedBody(response)).toBeUndefined()
+    expect(response.bodyUsed).toBe(true)
+    await expect(response.text()).rejects.toThrow(TypeError)
+    expect(serializedBody(new Response('{}'))).toBeUndefined()
+  })
+
+  it('clones keep the body; a read one cannot be cloned', async () => {
+    const response = make()
+    const copy = response.clone()
+    expect([copy.status, await copy.text(), await response.text()]).toEqual([400, '{"a":"é","n":1}', '{"a":"é","n":1}'])
+    expect(() => response.clone()).toThrow(TypeError)
   })
 })

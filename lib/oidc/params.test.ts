@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest'
 import { isOAuthError } from './errors'
+import { BufferedRequest } from '../server/buffered-request'
 import { decodeUrlEncoded, MAX_BODY_BYTES, paramsFrom, readForm, readQuery } from './params'
 
 const form = (body: BodyInit, type = 'application/x-www-form-urlencoded') =>
@@ -76,5 +77,15 @@ describe('readQuery and readForm', () => {
     expect(await errorOf(readForm(form('{"a":1}', 'application/json')))).toBe('invalid_request')
     expect(await errorOf(readForm(form(`a=${'x'.repeat(MAX_BODY_BYTES)}`)))).toBe('invalid_request')
     expect(await errorOf(() => paramsFrom([['a', 'x'.repeat(17 * 1024)]]))).toBe('invalid_request')
+  })
+
+  it('read a body the fast path read in advance by the same rules', async () => {
+    const buffered = (body: Buffer, headers: Record<string, string> = {}) =>
+      new BufferedRequest('http://localhost/connect/token', { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded', ...headers } }, body)
+    expect((await readForm(buffered(Buffer.from('a=%C3%A9&b=1+2')))).entries()).toEqual([['a', 'é'], ['b', '1 2']])
+    expect(await errorOf(readForm(buffered(Buffer.from([0x61, 0x3d, 0xff]))))).toBe('invalid_request')
+    expect(await errorOf(readForm(buffered(Buffer.from('a=1&a=2'))))).toBe('invalid_request')
+    expect(await errorOf(readForm(buffered(Buffer.alloc(MAX_BODY_BYTES + 1, 'a'))))).toBe('invalid_request')
+    expect(await errorOf(readForm(buffered(Buffer.from('a=1'), { 'content-length': String(MAX_BODY_BYTES + 1) })))).toBe('invalid_request')
   })
 })

@@ -3,6 +3,7 @@
 // and text that is not valid UTF-8 or holds control characters rejected (RFC 6749 Appendix B:
 // parameters are UTF-8; Appendix A: every protocol value is printable). URLSearchParams would
 // silently turn %FF into U+FFFD and pass %00 through; here both are invalid_request.
+import { bufferedBody } from '../server/buffered-request'
 import { invalidRequest } from './errors'
 
 /** Largest form body any protocol endpoint accepts. */
@@ -54,7 +55,7 @@ export function readQuery(request: Request): Params {
 export async function readForm(request: Request): Promise<Params> {
   const type = request.headers.get('content-type')?.split(';')[0]?.trim().toLowerCase()
   if (type !== 'application/x-www-form-urlencoded') throw invalidRequest(`unsupported content type ${type ?? '(none)'}`)
-  const text = await readBodyText(request, MAX_BODY_BYTES)
+  const text = bufferedText(request, MAX_BODY_BYTES) ?? (await readBodyText(request, MAX_BODY_BYTES))
   return paramsFrom(decodeUrlEncoded(text))
 }
 
@@ -92,8 +93,8 @@ function decodeComponent(text: string): string {
 
 /** The body as UTF-8 text, refusing (without reading it all) anything over the limit. */
 export async function readBodyText(request: Request, limit: number): Promise<string> {
-  const declared = Number(request.headers.get('content-length') ?? '0')
-  if (declared > limit) throw invalidRequest('request body too large')
+  const buffered = bufferedText(request, limit)
+  if (buffered !== undefined) return buffered
   if (!request.body) return ''
   const reader = request.body.getReader()
   const chunks: Uint8Array[] = []
@@ -108,9 +109,27 @@ export async function readBodyText(request: Request, limit: number): Promise<str
     }
     chunks.push(value)
   }
+  return decodeUtf8(Buffer.concat(chunks))
+}
+
+/**
+ * The body already in memory (read in advance by the node:http fast path, lib/server/
+ * buffered-request.ts: no stream, no promise), or undefined when it must be read as a stream.
+ * A declared length over the limit is refused either way, before anything is read.
+ */
+function bufferedText(request: Request, limit: number): string | undefined {
+  const declared = Number(request.headers.get('content-length') ?? '0')
+  if (declared > limit) throw invalidRequest('request body too large')
+  const buffered = bufferedBody(request)
+  if (buffered === undefined) return undefined
+  if (buffered.byteLength > limit) throw invalidRequest('request body too large')
+  return decodeUtf8(buffered)
+}
+
+function decodeUtf8(bytes: Uint8Array): string {
   try {
     // fatal: raw bytes that are not UTF-8 are refused, not replaced with U+FFFD.
-    return UTF8.decode(Buffer.concat(chunks))
+    return UTF8.decode(bytes)
   } catch {
     throw invalidRequest('request body is not valid UTF-8')
   }

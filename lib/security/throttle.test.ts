@@ -1,5 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
-import { createFailureThrottle, createLoginThrottle, createRequestThrottle, createThrottles, throttledMessage, type FailureThrottle } from './throttle'
+import { RateLimiterMemory } from 'rate-limiter-flexible'
+import { createFailureThrottle, createLoginThrottle, createRequestThrottle, createThrottles, throttledMessage, type CounterStore, type FailureThrottle } from './throttle'
 
 // rate-limiter-flexible reads Date.now() and clears keys with setTimeout: fake timers move both.
 beforeEach(() => {
@@ -102,6 +103,32 @@ describe('client authentication throttle (count after the fact)', () => {
     // No client id presented: only the IP counts.
     for (let i = 0; i < 5; i++) await throttle.recordFailure({ subject: null, ip: '127.0.0.3' })
     expect(await throttle.peek({ subject: 'anyone', ip: '127.0.0.3' })).toMatchObject({ allowed: false, scope: 'ip' })
+  })
+})
+
+describe('synchronous twins of the in-process counters', () => {
+  it('peekNow and takeNow count exactly as peek and take, sharing one counter', async () => {
+    const throttle = createFailureThrottle({ name: 'client-auth', limits })
+    const attempt = { subject: 'svc', ip: '127.0.0.1' }
+    expect(throttle.peekNow(attempt)).toEqual({ allowed: true })
+    for (let i = 0; i < 3; i++) await throttle.recordFailure(attempt)
+    expect(throttle.peekNow(attempt)).toEqual(await throttle.peek(attempt))
+    expect(throttle.peekNow(attempt)).toMatchObject({ allowed: false, scope: 'subject-and-ip', retryAfterSeconds: 900 })
+    vi.advanceTimersByTime(900_001)
+    expect(throttle.peekNow(attempt)).toEqual({ allowed: true })
+
+    const budget = createRequestThrottle('token', 3)
+    expect(budget.takeNow('c')).toEqual({ allowed: true })
+    expect(await budget.take('c')).toEqual({ allowed: true })
+    expect(budget.takeNow('c')).toEqual({ allowed: true })
+    expect(budget.takeNow('c')).toEqual({ allowed: false, scope: 'caller', retryAfterSeconds: 60 })
+    expect(await budget.take('c')).toMatchObject({ allowed: false })
+  })
+
+  it('are absent for counters kept elsewhere (the database store): callers then await', async () => {
+    const elsewhere: CounterStore = (spec) => new RateLimiterMemory({ keyPrefix: spec.name, points: spec.points, duration: spec.durationSeconds })
+    expect(createFailureThrottle({ name: 'x', limits, store: elsewhere }).peekNow({ subject: 'a', ip: null })).toBeUndefined()
+    expect(createRequestThrottle('token', 3, elsewhere).takeNow('c')).toBeUndefined()
   })
 })
 

@@ -35,7 +35,36 @@ export interface CounterSpec {
 /** Makes the limiter that keeps one kind of counter: in memory, or in a shared store. */
 export type CounterStore = (spec: CounterSpec) => RateLimiterAbstract
 
-export const memoryCounters: CounterStore = (spec) => new RateLimiterMemory({ keyPrefix: spec.name, points: spec.points, duration: spec.durationSeconds })
+export const memoryCounters: CounterStore = (spec) => new SyncMemoryLimiter({ keyPrefix: spec.name, points: spec.points, duration: spec.durationSeconds })
+
+interface MemoryStorage {
+  get(key: string): RateLimiterRes | null
+  incrby(key: string, value: number, durationSec: number): RateLimiterRes
+}
+
+/**
+ * RateLimiterMemory with synchronous twins of get() and consume() (no block duration, no
+ * execEvenly: the options used here). Its counters are a Map in this process, so there is
+ * nothing to wait for, and the token endpoint asks four of them per request: a promise each
+ * is measurable on Node 20, where every promise pays the async hooks Next.js turns on.
+ * `_memoryStorage` is the library's own (rate-limiter-flexible 11, pinned in package.json);
+ * throttle.test.ts checks that both paths count alike.
+ */
+export class SyncMemoryLimiter extends RateLimiterMemory {
+  private get storage(): MemoryStorage {
+    return (this as unknown as { _memoryStorage: MemoryStorage })._memoryStorage
+  }
+
+  /** get(): the key's state, or null when it has none in this window. */
+  getNow(key: string): RateLimiterRes | null {
+    return this.storage.get(this.getKey(key))
+  }
+
+  /** consume(key, 1): the state after taking the point (over the limit when consumedPoints > points). */
+  consumeNow(key: string): RateLimiterRes {
+    return this.storage.incrby(this.getKey(key), 1, this.duration)
+  }
+}
 
 interface Counter {
   /** Takes a point; the seconds to wait when that went over the limit, else undefined. */
@@ -44,11 +73,28 @@ interface Counter {
   peek(key: string): Promise<number | undefined>
   giveBack(key: string): Promise<void>
   clear(key: string): Promise<void>
+  /** take() and peek() without a promise, for counters kept in this process (else absent). */
+  takeNow?(key: string): number | undefined
+  peekNow?(key: string): number | undefined
 }
 
 function counter(store: CounterStore, spec: CounterSpec): Counter {
   const limiter = store(spec)
+  const now =
+    limiter instanceof SyncMemoryLimiter
+      ? {
+          takeNow(key: string) {
+            const state = limiter.consumeNow(key)
+            return state.consumedPoints > spec.points ? seconds(state) : undefined
+          },
+          peekNow(key: string) {
+            const state = limiter.getNow(key)
+            return state && state.consumedPoints >= spec.points ? seconds(state) : undefined
+          },
+        }
+      : {}
   return {
+    ...now,
     async take(key) {
       try {
         await limiter.consume(key, 1)
@@ -105,6 +151,8 @@ export interface FailureThrottle {
   attemptSucceeded(attempt: FailureAttempt): Promise<void>
   /** Whether the next attempt would be refused, without taking a point (a 429 before any work). */
   peek(attempt: FailureAttempt): Promise<ThrottleDecision>
+  /** peek() without a promise when the counters are in this process; undefined otherwise. */
+  peekNow(attempt: FailureAttempt): ThrottleDecision | undefined
   /**
    * Counts a failure after the fact, for checks cheap enough to run first and count later
    * (client secrets: a SHA-256). Parallel guesses may then pass `peek` together, so the limit
@@ -173,6 +221,18 @@ export function createFailureThrottle(options: FailureThrottleOptions): FailureT
       if (subjectWait !== undefined) return refused('subject', subjectWait)
       return ALLOWED
     },
+    peekNow(attempt) {
+      if (!byIp.peekNow || !bySubjectAndIp.peekNow || !bySubject.peekNow) return undefined
+      const k = keys(attempt)
+      const ipWait = k.ip === null ? undefined : byIp.peekNow(k.ip)
+      if (ipWait !== undefined) return refused('ip', ipWait)
+      if (k.pair === null || k.subject === null) return ALLOWED
+      const pairWait = bySubjectAndIp.peekNow(k.pair)
+      if (pairWait !== undefined) return refused('subject-and-ip', pairWait)
+      const subjectWait = bySubject.peekNow(k.subject)
+      if (subjectWait !== undefined) return refused('subject', subjectWait)
+      return ALLOWED
+    },
     async recordFailure(attempt) {
       const k = keys(attempt)
       if (k.ip !== null) await byIp.take(k.ip)
@@ -189,15 +249,23 @@ export function createFailureThrottle(options: FailureThrottleOptions): FailureT
 export interface RequestThrottle {
   /** Takes one request from the caller's budget for this minute. */
   take(caller: string): Promise<ThrottleDecision>
+  /** take() without a promise when the counter is in this process; undefined otherwise. */
+  takeNow(caller: string): ThrottleDecision | undefined
 }
 
 /** `perMinute` requests per caller in fixed one-minute windows; 0 = no limit. */
 export function createRequestThrottle(name: string, perMinute: number, store: CounterStore = memoryCounters): RequestThrottle {
-  if (perMinute <= 0) return { take: async () => ALLOWED }
+  if (perMinute <= 0) return { take: async () => ALLOWED, takeNow: () => ALLOWED }
   const budget = counter(store, { name, points: perMinute, durationSeconds: 60 })
+  const takeNow = budget.takeNow
   return {
     async take(caller) {
       const wait = await budget.take(caller.slice(0, MAX_KEY))
+      return wait === undefined ? ALLOWED : refused('caller', wait)
+    },
+    takeNow(caller) {
+      if (!takeNow) return undefined
+      const wait = takeNow(caller.slice(0, MAX_KEY))
       return wait === undefined ? ALLOWED : refused('caller', wait)
     },
   }

@@ -7,9 +7,12 @@
 import type { IncomingMessage, ServerResponse } from 'node:http'
 import { Readable } from 'node:stream'
 import { log } from '../log'
+import { serializedBody } from '../oidc/http'
+import { MAX_BODY_BYTES } from '../oidc/params'
 import { ROUTES } from '../oidc/routes'
+import { BufferedRequest } from './buffered-request'
 
-type Handler = (request: Request) => Promise<Response> | Response
+export type Handler = (request: Request) => Promise<Response> | Response
 type RouteModule = Partial<Record<'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE' | 'OPTIONS' | 'HEAD', Handler>>
 
 /** Path → the app/ route module that Next.js serves at that path. */
@@ -47,23 +50,33 @@ export async function createProtocolRouter(): Promise<ProtocolRouter> {
   }
 }
 
-async function serve(handler: Handler, req: IncomingMessage, res: ServerResponse): Promise<void> {
+/** Serves one request with `handler` (exported for its tests). */
+export async function serve(handler: Handler, req: IncomingMessage, res: ServerResponse): Promise<void> {
   try {
-    const request = toRequest(req)
+    const request = await toRequest(req)
+    // The connection ended before the body did (client gone, or Node's requestTimeout already
+    // answered 408): nothing left to answer.
+    if (!request) return
     const response = await handler(request)
-    res.statusCode = response.status
+    const headers: string[] = []
+    let cookies = false
     response.headers.forEach((value, name) => {
-      if (name !== 'set-cookie') res.setHeader(name, value)
+      if (name === 'set-cookie') cookies = true
+      else headers.push(name, value)
     })
-    const cookies = response.headers.getSetCookie()
-    if (cookies.length) res.setHeader('set-cookie', cookies)
+    if (cookies) for (const cookie of response.headers.getSetCookie()) headers.push('set-cookie', cookie)
     // A handler that refused a body (wrong content type, too large) left it unread. A
     // moderate one is read and discarded first, as Node does for plain handlers: closing
     // while the client still sends makes it fail with EPIPE instead of reading the answer.
     // Anything larger: the connection cannot carry another request, so it is closed rather
     // than let the next request hang behind the rest.
-    if (!req.complete && !(await drained(req, request))) res.setHeader('connection', 'close')
-    res.end(response.body ? Buffer.from(await response.arrayBuffer()) : undefined)
+    if (!req.complete && !(await drained(req, request))) headers.push('connection', 'close')
+    // json() keeps the text it serialized (lib/oidc/http.ts): written as is, no stream read.
+    const text = serializedBody(response)
+    const body = text !== undefined ? Buffer.from(text, 'utf8') : response.body ? Buffer.from(await response.arrayBuffer()) : undefined
+    if (body !== undefined) headers.push('content-length', String(body.byteLength))
+    res.writeHead(response.status, headers)
+    res.end(body)
   } catch (error) {
     log.error({ err: error, path: req.url }, 'protocol fast path failed')
     if (!res.headersSent) {
@@ -93,23 +106,54 @@ async function drained(req: IncomingMessage, request: Request): Promise<boolean>
   }
 }
 
-function toRequest(req: IncomingMessage): Request {
-  const headers = new Headers()
-  for (const [name, value] of Object.entries(req.headers)) {
-    if (value === undefined) continue
-    if (Array.isArray(value)) value.forEach((v) => headers.append(name, v))
-    else headers.set(name, value)
+/**
+ * The web Request for a node:http request. A body of declared length within the protocol
+ * limit (MAX_BODY_BYTES) is read into memory first: a BufferedRequest, no web stream. Any
+ * other body (chunked, or declared larger) stays a stream, so the handler refuses it
+ * without reading it all, and `drained` above decides about the connection. Undefined when
+ * the connection closed before the body was complete.
+ */
+async function toRequest(req: IncomingMessage): Promise<Request | undefined> {
+  // Node's parsed headers (duplicates already joined or dropped as Node does), plus
+  // x-forwarded-for as Next.js adds it (base-server.js), so per-IP throttling and the audit
+  // trail see the same client IP whichever path serves the request (lib/security/client-ip.ts).
+  const headers: Record<string, string> = {}
+  for (const name in req.headers) {
+    const value = req.headers[name]
+    if (typeof value === 'string') headers[name] = value
+    else if (value !== undefined) headers[name] = value.join(', ')
   }
-  // As Next.js does (base-server.js), so per-IP throttling and the audit trail see the same
-  // client IP whichever path serves the request (lib/security/client-ip.ts).
-  if (!headers.has('x-forwarded-for') && req.socket.remoteAddress) headers.set('x-forwarded-for', req.socket.remoteAddress)
+  if (headers['x-forwarded-for'] === undefined && req.socket.remoteAddress) headers['x-forwarded-for'] = req.socket.remoteAddress
   const url = `http://${req.headers.host ?? 'localhost'}${req.url ?? '/'}`
-  const hasBody = req.method !== 'GET' && req.method !== 'HEAD'
+  const method = req.method ?? 'GET'
+  if (method === 'GET' || method === 'HEAD') return new Request(url, { method, headers })
+
+  const declared = req.headers['content-length']
+  if (declared !== undefined && req.headers['transfer-encoding'] === undefined && /^\d{1,6}$/.test(declared) && Number(declared) <= MAX_BODY_BYTES) {
+    const bytes = await readBody(req, Number(declared))
+    return bytes && new BufferedRequest(url, { method, headers }, bytes)
+  }
   return new Request(url, {
-    method: req.method,
+    method,
     headers,
-    body: hasBody ? (Readable.toWeb(req) as ReadableStream<Uint8Array>) : undefined,
+    body: Readable.toWeb(req) as ReadableStream<Uint8Array>,
     // @ts-expect-error -- Node's fetch needs duplex for streamed bodies; lib.dom lacks it
     duplex: 'half',
+  })
+}
+
+/** The whole body (Node's parser stops at the declared length), or undefined if the connection ended first. */
+function readBody(req: IncomingMessage, length: number): Promise<Buffer | undefined> {
+  if (length === 0) return Promise.resolve(Buffer.alloc(0))
+  return new Promise((resolve) => {
+    const chunks: Buffer[] = []
+    const done = (ok: boolean) => {
+      req.off('data', onData).off('end', onEnd).off('error', onEnd).off('close', onClose)
+      resolve(ok ? (chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks)) : undefined)
+    }
+    const onData = (chunk: Buffer) => chunks.push(chunk)
+    const onEnd = () => done(req.complete)
+    const onClose = () => done(false)
+    req.on('data', onData).on('end', onEnd).on('error', onEnd).on('close', onClose)
   })
 }

@@ -25,7 +25,9 @@ const applied = await applyPendingMigrations(settings.databaseUrl)
 if (applied.length) log.info({ migrations: applied }, 'database migrated')
 const stopBackgroundWork = await bootstrap(settings)
 
-if (!dev && buildIsStale()) {
+// SKIP_BUILD=1 (as for `npm test`): use the existing build even if sources are newer, e.g.
+// while tests run in a tree that is being edited; a missing build is still made.
+if (!dev && buildIsStale(process.env.SKIP_BUILD === '1')) {
   log.info('building the portal (first start or sources changed)')
   const build = spawnSync(process.execPath, [path.join(ROOT, 'node_modules', 'next', 'dist', 'bin', 'next'), 'build'], { cwd: ROOT, stdio: 'inherit' })
   if (build.status !== 0) process.exit(build.status ?? 1)
@@ -55,10 +57,11 @@ for (const signal of ['SIGINT', 'SIGTERM'] as const) {
   })
 }
 
-/** True when there is no production build, or a source file is newer than it. */
-function buildIsStale(): boolean {
+/** True when there is no production build, or (unless `existingWillDo`) a source file is newer than it. */
+function buildIsStale(existingWillDo: boolean): boolean {
   const buildId = path.join(ROOT, process.env.NEXT_DIST_DIR || '.next', 'BUILD_ID')
   if (!existsSync(buildId)) return true
+  if (existingWillDo) return false
   const builtAt = statSync(buildId).mtimeMs
   const newer = (dir: string): boolean =>
     readdirSync(dir, { withFileTypes: true }).some((entry) => {

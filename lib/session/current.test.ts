@@ -1,11 +1,11 @@
 import { sealData } from 'iron-session'
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest'
+import { afterEach, beforeAll, describe, expect, it } from 'vitest'
 import { testClock } from '../clock'
 import { loadSettings } from '../config/env'
 import { sealPendingAuthorization } from '../oidc/interaction/seal'
 import { createSession, findSessionByHandle } from '../stores/sessions'
 import { createUser, setUserEnabled } from '../stores/users'
-import { createTestDb, type TestDb } from '../test-support/test-db'
+import { useTestDb } from '../test-support/use-test-db'
 import {
   clearSessionCookieHeader,
   endSessionFromCookie,
@@ -17,13 +17,11 @@ import {
 } from './current'
 import { SESSION_COOKIE_NAME } from './types'
 
-let t: TestDb
+const t = useTestDb()
 let subjectId: string
 beforeAll(async () => {
-  t = await createTestDb()
   subjectId = (await createUser({ username: 'alice', password: 'alice-password' }, t.db)).subjectId
 })
-afterAll(() => t.dispose())
 afterEach(() => testClock.reset())
 
 async function signedIn(sub = subjectId, lifetimeSeconds = 3600) {

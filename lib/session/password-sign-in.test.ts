@@ -1,18 +1,16 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { beforeAll, describe, expect, it } from 'vitest'
 import { createLoginThrottle } from '../security/throttle'
 import { createUser, findCredentials } from '../stores/users'
-import { createTestDb, type TestDb } from '../test-support/test-db'
+import { useTestDb } from '../test-support/use-test-db'
 import { hash } from '@node-rs/argon2'
 import { checkPassword } from './password-sign-in'
 
-let t: TestDb
+const t = useTestDb()
 let alice: string
 beforeAll(async () => {
-  t = await createTestDb()
   alice = (await createUser({ username: 'alice', password: 'alice-password' }, t.db)).subjectId
   await createUser({ username: 'mallory', password: 'mallory-password', enabled: false }, t.db)
 })
-afterAll(() => t.dispose())
 
 const fresh = () => ({ throttle: createLoginThrottle({ perSubjectAndIp: 3, perSubject: 30, perIp: 10, windowSeconds: 900 }), database: t.db })
 

@@ -1,6 +1,6 @@
-import { afterAll, afterEach, beforeEach, describe, expect, it } from 'vitest'
+import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import { now, testClock } from '../clock'
-import { createTestDb, type TestDb } from '../test-support/test-db'
+import { useTestDb } from '../test-support/use-test-db'
 import { newHandle } from '../tokens/handles'
 import { listAppAccess, revokeAppAccess } from './account'
 import { createAuthorization, touchAuthorization } from './authorizations'
@@ -11,16 +11,9 @@ import { findRefreshToken, storeRefreshToken } from './refresh-tokens'
 const T0 = new Date('2026-04-01T10:00:00Z')
 const DAY = 86_400_000
 
-let t: TestDb
-beforeEach(async () => {
-  t = await createTestDb()
-  testClock.set(T0)
-})
-afterEach(async () => {
-  testClock.reset()
-  await t.dispose()
-})
-afterAll(() => testClock.reset())
+const t = useTestDb({ perTest: true })
+beforeEach(() => testClock.set(T0))
+afterEach(() => testClock.reset())
 
 async function family(subjectId: string, clientId: string, scopes: string[], refreshExpiresIn: number | null = 30 * DAY) {
   const authorizationId = await createAuthorization({ clientId, subjectId, scopes }, t.db)

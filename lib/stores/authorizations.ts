@@ -59,7 +59,8 @@ export async function findAuthorization(id: string, database: Db = defaultDb()):
 
 /** Revokes the family: the row and (by cascade) every grant issued from it. True when it existed. */
 export async function revokeAuthorization(id: string, database: Db = defaultDb()): Promise<boolean> {
-  const { count } = await database.authorization.deleteMany({ where: { id } })
+  // Raw (portable) SQL: on the hot path of replays and reuse detection (see lib/stores/grants.ts).
+  const count = await database.$executeRaw`DELETE FROM "Authorization" WHERE "id" = ${id}`
   return count === 1
 }
 
@@ -71,16 +72,24 @@ export const LAST_USED_PRECISION_MS = 60_000
  * Conditional, as UserSession's lastSeenAt: a client that refreshes often changes no row (and
  * writes nothing to the log) until the recorded time is a minute old.
  */
-export async function touchAuthorization(id: string, database: Db = defaultDb()): Promise<void> {
+export async function touchAuthorization(id: string, database: Db = defaultDb(), lastUsedAt?: Date | null): Promise<void> {
   const at = now()
-  await database.authorization.updateMany({ where: { id, lastUsedAt: { lt: new Date(at.getTime() - LAST_USED_PRECISION_MS) } }, data: { lastUsedAt: at } })
+  const stale = new Date(at.getTime() - LAST_USED_PRECISION_MS)
+  // The caller often read lastUsedAt with the token (findRefreshTokenInUse): when that is
+  // recent, there is nothing to write and no statement to send.
+  if (lastUsedAt && lastUsedAt >= stale) return
+  await database.$executeRaw`UPDATE "Authorization" SET "lastUsedAt" = ${at} WHERE "id" = ${id} AND "lastUsedAt" < ${stale}`
 }
 
 /**
  * Whether a failed grant insert failed because its family is gone: the Authorization row was
- * deleted (revoked) between reading the family and storing a grant in it (Prisma's P2003,
- * foreign key violation). Callers answer invalid_grant: the family was revoked mid-request.
+ * deleted (revoked) between reading the family and storing a grant in it (a foreign key
+ * violation: Prisma's P2003 from the ORM, P2010 with the driver adapter's
+ * ForeignKeyConstraintViolation from raw SQL). Callers answer invalid_grant: the family was
+ * revoked mid-request.
  */
 export function isFamilyGone(error: unknown): boolean {
-  return typeof error === 'object' && error !== null && (error as { code?: unknown }).code === 'P2003'
+  if (typeof error !== 'object' || error === null) return false
+  const { code, meta } = error as { code?: unknown; meta?: { driverAdapterError?: { cause?: { kind?: unknown } } } }
+  return code === 'P2003' || (code === 'P2010' && meta?.driverAdapterError?.cause?.kind === 'ForeignKeyConstraintViolation')
 }

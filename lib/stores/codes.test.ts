@@ -3,11 +3,14 @@ import { testClock } from '../clock'
 import { createTestDb, type TestDb } from '../test-support/test-db'
 import { hashHandle, newHandle } from '../tokens/handles'
 import { createAuthorization, findAuthorization, revokeAuthorization } from './authorizations'
-import { consumeCodeOnce, storeCode, type AuthorizationCodeData } from './codes'
+import { findCode, redeemCodeOnce, storeCode, type AuthorizationCodeData } from './codes'
+import { grantRow } from './grants'
+import { createUser } from './users'
 
 let t: TestDb
 beforeAll(async () => {
   t = await createTestDb()
+  await createUser({ username: 'alice', password: 'alice-password', subjectId: 'alice', claims: { name: 'Alice' } }, t.db)
 })
 afterAll(() => t.dispose())
 afterEach(() => testClock.reset())
@@ -42,62 +45,25 @@ describe('authorization code store', () => {
     expect(JSON.stringify(row)).not.toContain(handle)
   })
 
-  it('returns everything the code was bound to, once', async () => {
-    const { handle, data } = await newCode()
-    const first = await consumeCodeOnce(handle, t.db)
-    expect(first.outcome).toBe('consumed')
-    if (first.outcome !== 'consumed') return
-    expect(first.code).toMatchObject(data)
-    const second = await consumeCodeOnce(handle, t.db)
-    expect(second).toEqual({ outcome: 'replayed', clientId: 'web', authorizationId: data.authorizationId })
-  })
-
   it('omits optional bindings that were not given', async () => {
     const { handle } = await newCode({ codeChallenge: undefined, codeChallengeMethod: undefined, nonce: undefined })
-    const result = await consumeCodeOnce(handle, t.db)
-    if (result.outcome !== 'consumed') throw new Error('expected consumed')
+    const result = await findCode(handle, t.db)
+    if (result.outcome !== 'usable') throw new Error('expected usable')
     expect(result.code).not.toHaveProperty('codeChallenge')
     expect(result.code).not.toHaveProperty('nonce')
   })
 
   it('treats unknown codes as invalid', async () => {
-    expect(await consumeCodeOnce(newHandle(), t.db)).toEqual({ outcome: 'invalid' })
-  })
-
-  it('treats expired codes as invalid without consuming them', async () => {
-    testClock.set(new Date('2030-01-01T00:00:00Z'))
-    const { handle } = await newCode({}, 60)
-    testClock.advance(60)
-    expect(await consumeCodeOnce(handle, t.db)).toEqual({ outcome: 'invalid' })
-    const row = await t.db.persistedGrant.findUnique({ where: { key: hashHandle(handle) } })
-    expect(row?.consumedTime).toBeNull()
+    expect(await findCode(newHandle(), t.db)).toEqual({ outcome: 'invalid' })
+    expect(await redeemCodeOnce(newHandle(), [], t.db)).toBe(false)
   })
 
   it('accepts a code one second before it expires', async () => {
     testClock.set(new Date('2030-01-01T00:00:00Z'))
     const { handle } = await newCode({}, 60)
     testClock.advance(59)
-    expect((await consumeCodeOnce(handle, t.db)).outcome).toBe('consumed')
-  })
-
-  it('gives a code to exactly one of 20 concurrent consumers', async () => {
-    const { handle } = await newCode()
-    const results = await Promise.all(Array.from({ length: 20 }, () => consumeCodeOnce(handle, t.db)))
-    expect(results.filter((r) => r.outcome === 'consumed')).toHaveLength(1)
-    expect(results.filter((r) => r.outcome === 'replayed')).toHaveLength(19)
-  })
-
-  it('gives a code to exactly one of 20 consumers on separate connections', async () => {
-    const { createDb } = await import('../db/client')
-    const clients = Array.from({ length: 20 }, () => createDb(t.url))
-    try {
-      const { handle } = await newCode()
-      const results = await Promise.all(clients.map((c) => consumeCodeOnce(handle, c)))
-      expect(results.filter((r) => r.outcome === 'consumed')).toHaveLength(1)
-      expect(results.filter((r) => r.outcome === 'replayed')).toHaveLength(19)
-    } finally {
-      await Promise.all(clients.map((c) => c.$disconnect()))
-    }
+    expect((await findCode(handle, t.db)).outcome).toBe('usable')
+    expect(await redeemCodeOnce(handle, [], t.db)).toBe(true)
   })
 
   it('revoking the family deletes its codes (cascade)', async () => {
@@ -105,7 +71,69 @@ describe('authorization code store', () => {
     expect(await revokeAuthorization(authorizationId, t.db)).toBe(true)
     expect(await findAuthorization(authorizationId, t.db)).toBeNull()
     expect(await t.db.persistedGrant.findUnique({ where: { key: hashHandle(handle) } })).toBeNull()
-    expect(await consumeCodeOnce(handle, t.db)).toEqual({ outcome: 'invalid' })
+    expect(await findCode(handle, t.db)).toEqual({ outcome: 'invalid' })
     expect(await revokeAuthorization(authorizationId, t.db)).toBe(false)
+  })
+})
+
+describe('findCode + redeemCodeOnce (the token endpoint: read, build, then consume and store at once)', () => {
+  /** A reference-token row of the code's family, as the exchange would store it. */
+  const tokenOf = (authorizationId: string, handle = newHandle()) => ({ handle, row: grantRow('reference_token', handle, { clientId: 'web', subjectId: 'alice', authorizationId }, new Date(Date.now() + 60_000), { claims: {} }) })
+  const stored = (handle: string) => t.db.persistedGrant.count({ where: { key: hashHandle(handle) } })
+
+  it('reads a code with its user and changes nothing', async () => {
+    const { handle, data } = await newCode()
+    const found = await findCode(handle, t.db)
+    expect(found.outcome).toBe('usable')
+    if (found.outcome !== 'usable') return
+    expect(found.code).toMatchObject(data)
+    expect(found.user).toMatchObject({ subjectId: 'alice', username: 'alice', enabled: true, claims: { name: 'Alice' } })
+    expect((await t.db.persistedGrant.findUnique({ where: { key: hashHandle(handle) } }))?.consumedTime).toBeNull()
+    expect((await findCode(handle, t.db)).outcome).toBe('usable')
+  })
+
+  it('consumes the code and stores the tokens together; a second redemption stores nothing', async () => {
+    const { handle, authorizationId } = await newCode()
+    const first = tokenOf(authorizationId)
+    expect(await redeemCodeOnce(handle, [first.row], t.db)).toBe(true)
+    expect(await stored(first.handle)).toBe(1)
+    expect(await findCode(handle, t.db)).toEqual({ outcome: 'replayed', clientId: 'web', authorizationId })
+    const second = tokenOf(authorizationId)
+    expect(await redeemCodeOnce(handle, [second.row], t.db)).toBe(false)
+    expect(await stored(second.handle)).toBe(0)
+  })
+
+  it('of 20 concurrent redemptions exactly one commits, with its tokens only', async () => {
+    const { handle, authorizationId } = await newCode()
+    const tokens = Array.from({ length: 20 }, () => tokenOf(authorizationId))
+    const results = await Promise.all(tokens.map((token) => redeemCodeOnce(handle, [token.row], t.db)))
+    expect(results.filter(Boolean)).toHaveLength(1)
+    const winner = tokens[results.indexOf(true)]!
+    expect(await stored(winner.handle)).toBe(1)
+    expect(await t.db.persistedGrant.count({ where: { authorizationId, type: 'reference_token' } })).toBe(1)
+  })
+
+  it('leaves nothing half-written when a token cannot be stored: the code stays unconsumed', async () => {
+    const { handle, authorizationId } = await newCode()
+    const good = tokenOf(authorizationId)
+    const orphan = tokenOf('no-such-family') // foreign key violation
+    await expect(redeemCodeOnce(handle, [good.row, orphan.row], t.db)).rejects.toThrow()
+    expect(await stored(good.handle)).toBe(0)
+    expect((await findCode(handle, t.db)).outcome).toBe('usable')
+    expect(await redeemCodeOnce(handle, [good.row], t.db)).toBe(true)
+  })
+
+  it('refuses an expired code without consuming it, and a revoked one', async () => {
+    testClock.set(new Date('2030-01-01T00:00:00Z'))
+    const expired = await newCode({}, 60)
+    testClock.advance(60)
+    expect(await findCode(expired.handle, t.db)).toEqual({ outcome: 'invalid' })
+    expect(await redeemCodeOnce(expired.handle, [], t.db)).toBe(false)
+    expect((await t.db.persistedGrant.findUnique({ where: { key: hashHandle(expired.handle) } }))?.consumedTime).toBeNull()
+    testClock.reset()
+    const revoked = await newCode()
+    await revokeAuthorization(revoked.authorizationId, t.db)
+    expect(await findCode(revoked.handle, t.db)).toEqual({ outcome: 'invalid' })
+    expect(await redeemCodeOnce(revoked.handle, [], t.db)).toBe(false)
   })
 })

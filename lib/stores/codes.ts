@@ -4,10 +4,17 @@
 // UPDATE is conditional on `consumedTime IS NULL` (and unexpired), and only the caller whose
 // update changed exactly one row gets the code (The Copenhagen Book: "any retrieval should also
 // guarantee deletion"; Duende marks ConsumedTime and keeps the row to detect replay).
+//
+// The token endpoint reads a code (findCode) without consuming it, builds the tokens, then
+// consumes it and stores the tokens in ONE transaction (redeemCodeOnce): a code is never
+// spent without its tokens stored, nor tokens stored from a code someone else spent.
 import { now } from '../clock'
-import { db as defaultDb, type Db, type Prisma } from '../db/client'
+import type { UserAccount } from '../config/model'
+import { db as defaultDb, type Db } from '../db/client'
 import { hashHandle } from '../tokens/handles'
-import { insertGrant } from './grants'
+import { GRANT_COLUMNS, grantRow, insertGrant, insertGrants, toStoredGrant, type GrantRowValues, type NewGrantRow, type StoredGrant } from './grants'
+import { inTransaction } from './transaction'
+import { JOINED_USER_COLUMNS, joinedUser, type JoinedUserColumns } from './users'
 
 const TYPE = 'authorization_code'
 
@@ -36,75 +43,101 @@ export interface StoredAuthorizationCode extends AuthorizationCodeData {
   expiration: Date
 }
 
-export type CodeConsumption =
-  | { outcome: 'consumed'; code: StoredAuthorizationCode }
-  /** Seen before (RFC 6749 §4.1.2: the caller should revoke the family). */
-  | { outcome: 'replayed'; authorizationId?: string; clientId: string }
-  /** Unknown, not a code, or expired (an expired code is left unconsumed: nothing was issued from it). */
-  | { outcome: 'invalid' }
-
 /** Stores a code that expires `lifetimeSeconds` from now. */
 export async function storeCode(handle: string, code: AuthorizationCodeData, lifetimeSeconds: number, database: Db = defaultDb()): Promise<void> {
   const expiration = new Date(now().getTime() + lifetimeSeconds * 1000)
-  const data: Prisma.InputJsonObject = {
-    redirectUri: code.redirectUri,
-    scopes: code.scopes,
-    authTime: code.authTime,
-    amr: code.amr,
-    ...(code.codeChallenge !== undefined && { codeChallenge: code.codeChallenge }),
-    ...(code.codeChallengeMethod !== undefined && { codeChallengeMethod: code.codeChallengeMethod }),
-    ...(code.nonce !== undefined && { nonce: code.nonce }),
-  }
-  await insertGrant(
-    database,
-    TYPE,
-    handle,
-    { clientId: code.clientId, subjectId: code.subjectId, sessionId: code.sessionId, authorizationId: code.authorizationId },
-    expiration,
-    data,
-  )
+  const data: CodeData = { redirectUri: code.redirectUri, scopes: code.scopes, authTime: code.authTime, amr: code.amr }
+  if (code.codeChallenge !== undefined) data.codeChallenge = code.codeChallenge
+  if (code.codeChallengeMethod !== undefined) data.codeChallengeMethod = code.codeChallengeMethod
+  if (code.nonce !== undefined) data.nonce = code.nonce
+  const owner = { clientId: code.clientId, subjectId: code.subjectId, sessionId: code.sessionId, authorizationId: code.authorizationId }
+  await insertGrant(database, grantRow(TYPE, handle, owner, expiration, data))
+}
+
+/** A presented code as it stands, read without consuming it. */
+export type CodeLookup =
+  /** Live and unused; `user` is its subject's account (null when gone), read in the same statement. */
+  | { outcome: 'usable'; code: StoredAuthorizationCode; user: UserAccount | null }
+  /** Used before (RFC 6749 §4.1.2: the caller should revoke the family). */
+  | { outcome: 'replayed'; authorizationId?: string; clientId: string }
+  /** Unknown, not a code, or expired. */
+  | { outcome: 'invalid' }
+
+/** The code's bindings as stored in `data` (the ownership columns hold the rest). */
+interface CodeData {
+  redirectUri: string
+  scopes: string[]
+  authTime: number
+  amr: string[]
+  codeChallenge?: string
+  codeChallengeMethod?: 'S256' | 'plain'
+  nonce?: string
+}
+
+/** Reads a code and its user in one statement, changing nothing. */
+export async function findCode(handle: string, database: Db = defaultDb()): Promise<CodeLookup> {
+  const rows = await database.$queryRaw<Array<GrantRowValues & JoinedUserColumns>>`
+    SELECT ${GRANT_COLUMNS}, ${JOINED_USER_COLUMNS}
+    FROM "PersistedGrant" g LEFT JOIN "User" u ON u."subjectId" = g."subjectId"
+    WHERE g."key" = ${hashHandle(handle)}`
+  const row = rows[0]
+  if (!row || row.type !== TYPE) return { outcome: 'invalid' }
+  const grant = toStoredGrant<Record<string, unknown>>(row)
+  if (grant.consumedTime) return replayed(grant)
+  // Expired and never used: refused, left as it is (nothing was issued from it).
+  if (!grant.expiration || grant.expiration <= now()) return { outcome: 'invalid' }
+  return { outcome: 'usable', code: toCode(grant), user: joinedUser(row) }
 }
 
 /**
- * Consumes a code exactly once. The conditional UPDATE is the whole atomic step: of any
- * number of concurrent callers (in one process or many), only the one whose update returned
- * the row gets `consumed`. For the others a read only classifies the outcome, so no
- * transaction is needed; keeping the write lock of an interactive transaction open across
- * awaits would stall every other SQLite writer instead.
+ * Consumes a code and stores the tokens issued from it, all or nothing, in one transaction:
+ * the conditional UPDATE (unconsumed, unexpired) must change exactly one row, else the code
+ * was spent by someone else (a replay, or its family was revoked) and nothing is stored.
+ * Of any number of concurrent callers, in one process or many, exactly one gets true.
+ *
+ * An interactive transaction: the inserts depend on the UPDATE's count (a batch
+ * `$transaction([...])` cannot branch on it; measured, a batch costs 100-200 µs less CPU,
+ * but its inserts would need SQL that re-derives "I consumed it" from the row). It
+ * holds the write lock only for these statements: everything slow (signing, handles) was
+ * done before. Across processes SQLite's write lock makes the UPDATE's count exact; within
+ * one process lib/db/one-connection-gate.ts keeps other requests' queries out of it.
  */
-export async function consumeCodeOnce(handle: string, database: Db = defaultDb()): Promise<CodeConsumption> {
+export async function redeemCodeOnce(handle: string, grants: readonly NewGrantRow[], database: Db = defaultDb()): Promise<boolean> {
   const key = hashHandle(handle)
   const at = now()
-  // UPDATE … RETURNING (SQLite 3.35+, PostgreSQL): the consumed row comes back with the
-  // update itself, so a good code costs one statement; only a refused one is read again.
-  const [consumed] = await database.persistedGrant.updateManyAndReturn({
-    where: { key, type: TYPE, consumedTime: null, expiration: { gt: at } },
-    data: { consumedTime: at },
+  return inTransaction(database, async (tx) => {
+    const consumed = await tx.$executeRaw`
+      UPDATE "PersistedGrant" SET "consumedTime" = ${at}
+      WHERE "key" = ${key} AND "type" = ${TYPE} AND "consumedTime" IS NULL AND "expiration" > ${at}`
+    if (consumed !== 1) return false
+    await insertGrants(tx, grants)
+    return true
   })
-  if (!consumed) {
-    const row = await database.persistedGrant.findUnique({ where: { key } })
-    // Unknown, not a code, expired and never used, or gone since (a concurrent replay revoked the family).
-    if (!row || row.type !== TYPE || !row.consumedTime) return { outcome: 'invalid' }
-    return { outcome: 'replayed', clientId: row.clientId, ...(row.authorizationId && { authorizationId: row.authorizationId }) }
-  }
-  const row = consumed
-  const data = row.data as Record<string, unknown>
+}
+
+function replayed(grant: StoredGrant<unknown>): CodeLookup & { outcome: 'replayed' } {
+  return { outcome: 'replayed', clientId: grant.clientId, ...(grant.authorizationId && { authorizationId: grant.authorizationId }) }
+}
+
+/** The one mapping from a stored code row to the code. */
+function toCode(grant: StoredGrant<Record<string, unknown>>): StoredAuthorizationCode {
+  const data = grant.data
   const code: StoredAuthorizationCode = {
-    clientId: row.clientId,
-    subjectId: row.subjectId ?? '',
-    sessionId: row.sessionId ?? '',
-    authorizationId: row.authorizationId ?? '',
+    clientId: grant.clientId,
+    subjectId: grant.subjectId ?? '',
+    sessionId: grant.sessionId ?? '',
+    authorizationId: grant.authorizationId ?? '',
     redirectUri: String(data.redirectUri),
     scopes: stringArray(data.scopes),
     authTime: Number(data.authTime),
     amr: stringArray(data.amr),
-    creationTime: row.creationTime,
-    expiration: row.expiration ?? at,
+    creationTime: grant.creationTime,
+    expiration: grant.expiration ?? grant.creationTime,
   }
   if (typeof data.codeChallenge === 'string') code.codeChallenge = data.codeChallenge
   if (data.codeChallengeMethod === 'S256' || data.codeChallengeMethod === 'plain') code.codeChallengeMethod = data.codeChallengeMethod
   if (typeof data.nonce === 'string') code.nonce = data.nonce
-  return { outcome: 'consumed', code }
+  return code
 }
 
 function stringArray(value: unknown): string[] {

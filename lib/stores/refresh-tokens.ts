@@ -7,9 +7,11 @@
 // whose count must be 1. Whoever loses that race deletes its own candidate and follows the
 // grace path, which finds the winner's successor (it existed before the consume did).
 import { now } from '../clock'
-import { db as defaultDb, type Db, type Prisma } from '../db/client'
+import type { UserAccount } from '../config/model'
+import { db as defaultDb, type Db } from '../db/client'
 import { hashHandle } from '../tokens/handles'
-import { insertGrant } from './grants'
+import { findGrant, GRANT_COLUMNS, grantRow, insertGrant, toStoredGrant, type GrantRowValues, type NewGrantRow, type StoredGrant } from './grants'
+import { JOINED_USER_COLUMNS, joinedUser, type JoinedUserColumns } from './users'
 
 export interface RefreshTokenRecord {
   clientId: string
@@ -37,6 +39,15 @@ export interface StoredRefreshToken extends RefreshTokenRecord {
   successor?: string
 }
 
+/** A refresh token with what the refresh grant needs besides it, read in the same statement. */
+export interface RefreshTokenInUse {
+  token: StoredRefreshToken
+  /** The token's user; null when the account is gone. */
+  user: UserAccount | null
+  /** When the family was last used (null: the family row is gone, i.e. revoked just now). */
+  familyLastUsedAt: Date | null
+}
+
 interface RefreshTokenData {
   scopes: string[]
   authTime?: number
@@ -48,9 +59,15 @@ interface RefreshTokenData {
 
 const TYPE = 'refresh_token'
 
-export async function storeRefreshToken(handle: string, token: RefreshTokenRecord, database: Db = defaultDb()): Promise<void> {
+/** The row of a new refresh token, for `insertGrants` (stored together with other grants). */
+export function refreshTokenRow(handle: string, token: RefreshTokenRecord): NewGrantRow {
   const owner = { clientId: token.clientId, subjectId: token.subjectId, authorizationId: token.authorizationId, ...(token.sessionId && { sessionId: token.sessionId }) }
-  await insertGrant(database, TYPE, handle, owner, token.expiration, toData(token))
+  return grantRow(TYPE, handle, owner, token.expiration, toData(token))
+}
+
+/** One INSERT; a family revoked meanwhile fails it (isFamilyGone). */
+export async function storeRefreshToken(handle: string, token: RefreshTokenRecord, database: Db = defaultDb()): Promise<void> {
+  await insertGrant(database, refreshTokenRow(handle, token))
 }
 
 /**
@@ -58,25 +75,24 @@ export async function storeRefreshToken(handle: string, token: RefreshTokenRecor
  * decides what each state means; introspection and revocation need the owner either way.
  */
 export async function findRefreshToken(handle: string, database: Db = defaultDb()): Promise<StoredRefreshToken | null> {
-  const row = await database.persistedGrant.findUnique({ where: { key: hashHandle(handle) } })
-  if (!row || row.type !== TYPE || !row.subjectId || !row.authorizationId) return null
-  const data = row.data as unknown as RefreshTokenData
-  const token: StoredRefreshToken = {
-    clientId: row.clientId,
-    subjectId: row.subjectId,
-    authorizationId: row.authorizationId,
-    scopes: data.scopes,
-    claims: data.claims ?? {},
-    originalCreationTime: new Date(data.originalCreationTime),
-    expiration: row.expiration,
-    creationTime: row.creationTime,
-    consumedTime: row.consumedTime,
-  }
-  if (row.sessionId) token.sessionId = row.sessionId
-  if (data.authTime !== undefined) token.authTime = data.authTime
-  if (data.amr) token.amr = data.amr
-  if (data.successor) token.successor = data.successor
-  return token
+  return fromGrant(await findGrant<RefreshTokenData>(handle, database))
+}
+
+/**
+ * The refresh token with its user and its family's last use, in ONE statement (the refresh
+ * grant needs all three; three statements cost three times Prisma's per-call overhead).
+ */
+export async function findRefreshTokenInUse(handle: string, database: Db = defaultDb()): Promise<RefreshTokenInUse | null> {
+  const rows = await database.$queryRaw<Array<GrantRowValues & JoinedUserColumns & { a_lastUsedAt: Date | null }>>`
+    SELECT ${GRANT_COLUMNS}, ${JOINED_USER_COLUMNS}, a."lastUsedAt" AS "a_lastUsedAt"
+    FROM "PersistedGrant" g
+      LEFT JOIN "User" u ON u."subjectId" = g."subjectId"
+      LEFT JOIN "Authorization" a ON a."id" = g."authorizationId"
+    WHERE g."key" = ${hashHandle(handle)}`
+  const row = rows[0]
+  const token = row ? fromGrant(toStoredGrant<RefreshTokenData>(row)) : null
+  if (!row || !token) return null
+  return { token, user: joinedUser(row), familyLastUsedAt: row.a_lastUsedAt }
 }
 
 /**
@@ -84,28 +100,27 @@ export async function findRefreshToken(handle: string, database: Db = defaultDb(
  * true for exactly one caller, however many present the token at the same moment.
  */
 export async function consumeRefreshTokenOnce(handle: string, token: StoredRefreshToken, sealedSuccessor: string, database: Db = defaultDb()): Promise<boolean> {
-  const { count } = await database.persistedGrant.updateMany({
-    where: { key: hashHandle(handle), type: TYPE, consumedTime: null },
-    data: { consumedTime: now(), data: toData({ ...token, successor: sealedSuccessor }) },
-  })
+  const count = await database.$executeRaw`
+    UPDATE "PersistedGrant" SET "consumedTime" = ${now()}, "data" = ${toData({ ...token, successor: sealedSuccessor })}
+    WHERE "key" = ${hashHandle(handle)} AND "type" = ${TYPE} AND "consumedTime" IS NULL`
   return count === 1
 }
 
 /** Moves a live (unconsumed) token's expiration (sliding ReUse tokens); false when it is gone or consumed. */
 export async function extendRefreshToken(handle: string, expiration: Date | null, database: Db = defaultDb()): Promise<boolean> {
-  const { count } = await database.persistedGrant.updateMany({
-    where: { key: hashHandle(handle), type: TYPE, consumedTime: null },
-    data: { expiration },
-  })
+  const count = await database.$executeRaw`
+    UPDATE "PersistedGrant" SET "expiration" = ${expiration} WHERE "key" = ${hashHandle(handle)} AND "type" = ${TYPE} AND "consumedTime" IS NULL`
   return count === 1
 }
 
 /** Removes one refresh token row (a rotation candidate that lost the race). */
 export async function deleteRefreshToken(handle: string, database: Db = defaultDb()): Promise<void> {
-  await database.persistedGrant.deleteMany({ where: { key: hashHandle(handle), type: TYPE } })
+  await database.$executeRaw`DELETE FROM "PersistedGrant" WHERE "key" = ${hashHandle(handle)} AND "type" = ${TYPE}`
 }
 
-function toData(token: Omit<RefreshTokenRecord, 'clientId' | 'subjectId' | 'authorizationId' | 'expiration'> & { successor?: string }): Prisma.InputJsonObject {
+// The one mapping between the record and the row (ownership columns + `data`), both ways.
+
+function toData(token: Omit<RefreshTokenRecord, 'clientId' | 'subjectId' | 'authorizationId' | 'expiration'> & { successor?: string }): RefreshTokenData {
   const data: RefreshTokenData = {
     scopes: token.scopes,
     claims: token.claims,
@@ -114,5 +129,26 @@ function toData(token: Omit<RefreshTokenRecord, 'clientId' | 'subjectId' | 'auth
   if (token.authTime !== undefined) data.authTime = token.authTime
   if (token.amr) data.amr = token.amr
   if (token.successor) data.successor = token.successor
-  return data as unknown as Prisma.InputJsonObject
+  return data
+}
+
+function fromGrant(grant: StoredGrant<RefreshTokenData> | null): StoredRefreshToken | null {
+  if (!grant || grant.type !== TYPE || !grant.subjectId || !grant.authorizationId) return null
+  const data = grant.data
+  const token: StoredRefreshToken = {
+    clientId: grant.clientId,
+    subjectId: grant.subjectId,
+    authorizationId: grant.authorizationId,
+    scopes: data.scopes,
+    claims: data.claims ?? {},
+    originalCreationTime: new Date(data.originalCreationTime),
+    expiration: grant.expiration,
+    creationTime: grant.creationTime,
+    consumedTime: grant.consumedTime,
+  }
+  if (grant.sessionId) token.sessionId = grant.sessionId
+  if (data.authTime !== undefined) token.authTime = data.authTime
+  if (data.amr) token.amr = data.amr
+  if (data.successor) token.successor = data.successor
+  return token
 }

@@ -1,12 +1,11 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { beforeAll, describe, expect, it } from 'vitest'
 import { importConfiguration } from '../config/import'
-import { createTestDb, type TestDb } from '../test-support/test-db'
+import { useTestDb } from '../test-support/use-test-db'
 import { hashHandle } from '../tokens/handles'
 import { apiScopeByName, findApiResource, identityResourceByName, loadResourceCatalog, resourcesForScopes } from './resources'
 
-let t: TestDb
+const t = useTestDb()
 beforeAll(async () => {
-  t = await createTestDb()
   await importConfiguration(
     {
       apiScopes: [
@@ -24,9 +23,6 @@ beforeAll(async () => {
     },
     { db: t.db },
   )
-})
-afterAll(async () => {
-  await t.dispose()
 })
 
 describe('resource catalog', () => {

@@ -83,15 +83,7 @@ export async function definedResourceNames(database: Db | Tx = defaultDb()) {
 // ------------------------------------------------------------------ writes (import)
 
 export async function upsertApiScope(tx: Tx, desired: ApiScopeConfig, write: boolean): Promise<UpsertOutcome> {
-  const existing = await tx.apiScope.findUnique({ where: { name: desired.name } })
-  if (!existing) {
-    if (write) await tx.apiScope.create({ data: desired })
-    return 'created'
-  }
-  const changes = changedFields(existing, desired)
-  if (Object.keys(changes).length === 0) return 'unchanged'
-  if (write) await tx.apiScope.update({ where: { id: existing.id }, data: changes })
-  return 'updated'
+  return upsertByName(tx.apiScope, desired, write)
 }
 
 export interface ApiResourceRecord extends Omit<ApiResourceConfig, 'secrets'> {
@@ -120,14 +112,26 @@ export async function upsertApiResource(tx: Tx, desired: ApiResourceRecord, writ
 }
 
 export async function upsertIdentityResource(tx: Tx, desired: IdentityResourceConfig, write: boolean): Promise<UpsertOutcome> {
-  const existing = await tx.identityResource.findUnique({ where: { name: desired.name } })
+  return upsertByName(tx.identityResource, desired, write)
+}
+
+/** The part of a Prisma table (ApiScope, IdentityResource) that upsertByName uses. */
+interface NamedTable<T> {
+  findUnique(args: { where: { name: string } }): PromiseLike<{ id: number } | null>
+  create(args: { data: T }): PromiseLike<unknown>
+  update(args: { where: { id: number }; data: Partial<T> }): PromiseLike<unknown>
+}
+
+/** Creates `desired`, or updates the row of that name to it, writing only what differs. */
+async function upsertByName<T extends { name: string }>(table: NamedTable<T>, desired: T, write: boolean): Promise<UpsertOutcome> {
+  const existing = await table.findUnique({ where: { name: desired.name } })
   if (!existing) {
-    if (write) await tx.identityResource.create({ data: desired })
+    if (write) await table.create({ data: desired })
     return 'created'
   }
   const changes = changedFields(existing, desired)
   if (Object.keys(changes).length === 0) return 'unchanged'
-  if (write) await tx.identityResource.update({ where: { id: existing.id }, data: changes })
+  if (write) await table.update({ where: { id: existing.id }, data: changes })
   return 'updated'
 }
 
@@ -137,40 +141,24 @@ type ApiScopeRow = Prisma.ApiScopeGetPayload<object>
 type ApiResourceRow = Prisma.ApiResourceGetPayload<{ include: { secrets: true } }>
 type IdentityResourceRow = Prisma.IdentityResourceGetPayload<object>
 
+/** The columns every scope and resource table shares, as configuration: the one row mapping. */
+function describedFields(row: Pick<ApiScopeRow, 'name' | 'displayName' | 'description' | 'enabled' | 'userClaims'>) {
+  return { name: row.name, displayName: row.displayName, description: row.description, enabled: row.enabled, userClaims: asStringArray(row.userClaims) }
+}
+
 function toApiScope(row: ApiScopeRow): ApiScopeConfig {
-  return {
-    name: row.name,
-    displayName: row.displayName,
-    description: row.description,
-    enabled: row.enabled,
-    required: row.required,
-    emphasize: row.emphasize,
-    userClaims: asStringArray(row.userClaims),
-  }
+  return { ...describedFields(row), required: row.required, emphasize: row.emphasize }
 }
 
 function toApiResource(row: ApiResourceRow): ApiResourceConfig {
   return {
-    name: row.name,
-    displayName: row.displayName,
-    description: row.description,
-    enabled: row.enabled,
+    ...describedFields(row),
     scopes: asStringArray(row.scopes),
-    userClaims: asStringArray(row.userClaims),
     secrets: row.secrets.map((s) => ({ valueHash: s.valueHash, expiration: s.expiration })),
     allowedAccessTokenSigningAlgorithms: asStringArray(row.allowedAccessTokenSigningAlgorithms) as SigningAlgorithm[],
   }
 }
 
 function toIdentityResource(row: IdentityResourceRow): IdentityResourceConfig {
-  return {
-    name: row.name,
-    displayName: row.displayName,
-    description: row.description,
-    enabled: row.enabled,
-    required: row.required,
-    emphasize: row.emphasize,
-    showInDiscoveryDocument: row.showInDiscoveryDocument,
-    userClaims: asStringArray(row.userClaims),
-  }
+  return { ...describedFields(row), required: row.required, emphasize: row.emphasize, showInDiscoveryDocument: row.showInDiscoveryDocument }
 }

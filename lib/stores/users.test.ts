@@ -1,15 +1,10 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { createTestDb, type TestDb } from '../test-support/test-db'
+import { describe, expect, it } from 'vitest'
+import { countHoldings, giveHoldings } from '../test-support/holdings'
+import { useTestDb } from '../test-support/use-test-db'
 import { verifyPassword } from '../users/passwords'
-import { createUser, findCredentials, findUserBySubject, findUserByUsername, setPassword, setUserEnabled, UserExistsError } from './users'
+import { createUser, disableUser, findCredentials, findUserBySubject, findUserByUsername, setPassword, setUserEnabled, UserExistsError } from './users'
 
-let t: TestDb
-beforeAll(async () => {
-  t = await createTestDb()
-})
-afterAll(async () => {
-  await t.dispose()
-})
+const t = useTestDb()
 
 describe('users store', () => {
   it('creates a user with a generated sub and a hashed password; finds it by username and subject', async () => {
@@ -46,5 +41,59 @@ describe('users store', () => {
     expect(await setUserEnabled('nobody', false, t.db)).toBe(false)
     expect(await findUserByUsername('nobody', t.db)).toBeNull()
     expect(await findCredentials('nobody', t.db)).toBeNull()
+  })
+})
+
+describe('disableUser', () => {
+  const NONE = { sessions: 0, families: 0, grants: 0, consents: 0 }
+
+  it("clears the flag and removes the user's sessions, families (codes, refresh and reference tokens), stray grants and consents", async () => {
+    const { subjectId } = await createUser({ username: 'gina', password: 'gina-password' }, t.db)
+    const other = await createUser({ username: 'hank', password: 'hank-password' }, t.db)
+    await giveHoldings(subjectId, ['web', 'mobile'], t.db)
+    await giveHoldings(other.subjectId, ['web'], t.db)
+    // Per client 3 grants in the family; 1 stray reference token.
+    expect(await countHoldings(subjectId, t.db)).toEqual({ sessions: 2, families: 2, grants: 7, consents: 2 })
+    const hanks = await countHoldings(other.subjectId, t.db)
+
+    expect(await disableUser('gina', t.db)).toEqual({ subjectId, sessions: 2, families: 2, strayGrants: 1, consents: 2 })
+    expect(await countHoldings(subjectId, t.db)).toEqual(NONE)
+    expect(await t.db.persistedGrant.count({ where: { subjectId, type: { in: ['authorization_code', 'refresh_token', 'reference_token'] } } })).toBe(0)
+    expect((await findCredentials('gina', t.db))!.enabled).toBe(false)
+    // Nobody else's.
+    expect(await countHoldings(other.subjectId, t.db)).toEqual(hanks)
+    expect((await findUserByUsername('hank', t.db))!.enabled).toBe(true)
+  })
+
+  it('enabling again allows sign-in and brings nothing back', async () => {
+    const { subjectId } = await createUser({ username: 'ivy', password: 'ivy-password' }, t.db)
+    await giveHoldings(subjectId, ['web'], t.db)
+    await disableUser('ivy', t.db)
+    expect(await setUserEnabled('ivy', true, t.db)).toBe(true)
+    expect((await findCredentials('ivy', t.db))!.enabled).toBe(true)
+    expect(await countHoldings(subjectId, t.db)).toEqual(NONE)
+    // Disabling a disabled user again finds nothing more to take.
+    expect(await disableUser('ivy', t.db)).toEqual({ subjectId, sessions: 0, families: 0, strayGrants: 0, consents: 0 })
+  })
+
+  it('is all-or-nothing: a failing step leaves the flag, sessions and grants as they were', async () => {
+    const { subjectId } = await createUser({ username: 'jack', password: 'jack-password' }, t.db)
+    await giveHoldings(subjectId, ['web'], t.db)
+    const before = await countHoldings(subjectId, t.db)
+    // The last statement (the consents) fails inside the database.
+    await t.db.$executeRawUnsafe(`CREATE TRIGGER refuse_consent_delete BEFORE DELETE ON "Consent" BEGIN SELECT RAISE(ABORT, 'refused by the test'); END`)
+    try {
+      await expect(disableUser('jack', t.db)).rejects.toThrow()
+    } finally {
+      await t.db.$executeRawUnsafe('DROP TRIGGER refuse_consent_delete')
+    }
+    expect(await countHoldings(subjectId, t.db)).toEqual(before)
+    expect((await findCredentials('jack', t.db))!.enabled).toBe(true)
+  })
+
+  it('null for an unknown user, and nothing written', async () => {
+    const rows = await t.db.userSession.count()
+    expect(await disableUser('nobody', t.db)).toBeNull()
+    expect(await t.db.userSession.count()).toBe(rows)
   })
 })

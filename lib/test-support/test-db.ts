@@ -1,4 +1,5 @@
 // A real, migrated SQLite file per test file (never a mock), removed afterwards.
+// In a vitest file, useTestDb() (./use-test-db.ts) registers the hooks that make and remove it.
 import { mkdtempSync, rmSync } from 'node:fs'
 import os from 'node:os'
 import path from 'node:path'
@@ -25,3 +26,4 @@ export async function createTestDb(): Promise<TestDb> {
     },
   }
 }
+

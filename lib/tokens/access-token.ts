@@ -1,14 +1,13 @@
 // Access tokens, as the client's accessTokenType says: a signed JWT (RFC 9068) or a
 // reference token (an opaque handle whose claims stay in the PersistedGrant store).
-import { randomBytes } from 'node:crypto'
 import { epochSeconds } from '../clock'
 import { loadSettings } from '../config/env'
 import type { ApiResourceConfig, ClientConfig, SigningAlgorithm } from '../config/model'
 import { SIGNING_ALGORITHMS } from '../config/model'
 import type { Db } from '../db/client'
 import { invalidScope } from '../oidc/errors'
-import { storeReferenceToken } from '../stores/grants'
-import { newHandle } from './handles'
+import { storeReferenceToken, type ReferenceTokenRecord } from '../stores/grants'
+import { newHandle, randomBase64url } from './handles'
 import { signJwt } from './jwt'
 
 export interface AccessTokenRequest {
@@ -40,6 +39,21 @@ export interface IssuedAccessToken {
 export const ACCESS_TOKEN_TYP = 'at+jwt'
 
 export async function issueAccessToken(request: AccessTokenRequest, database?: Db): Promise<IssuedAccessToken> {
+  const prepared = await prepareAccessToken(request)
+  if (prepared.reference) await storeReferenceToken(prepared.reference.handle, prepared.reference.record, database)
+  return prepared.issued
+}
+
+/**
+ * An access token whose reference form (if any) is not stored yet: the caller stores
+ * `reference` itself, e.g. the code exchange in the transaction that consumes the code.
+ */
+export interface PreparedAccessToken {
+  issued: IssuedAccessToken
+  reference?: { handle: string; record: ReferenceTokenRecord }
+}
+
+export async function prepareAccessToken(request: AccessTokenRequest): Promise<PreparedAccessToken> {
   const { client } = request
   const alg = accessTokenSigningAlgorithm(request.audiences)
   const claims = accessTokenClaims(request)
@@ -47,22 +61,18 @@ export async function issueAccessToken(request: AccessTokenRequest, database?: D
 
   if (client.accessTokenType === 'Reference') {
     const handle = newHandle()
-    await storeReferenceToken(
-      handle,
-      {
-        clientId: client.clientId,
-        subjectId: request.subject,
-        sessionId: request.sessionId,
-        authorizationId: request.authorizationId,
-        expiration: new Date((claims.exp as number) * 1000),
-        claims,
-      },
-      database,
-    )
-    return { token: handle, tokenType: 'Bearer', expiresIn, claims }
+    const record: ReferenceTokenRecord = {
+      clientId: client.clientId,
+      subjectId: request.subject,
+      sessionId: request.sessionId,
+      authorizationId: request.authorizationId,
+      expiration: new Date((claims.exp as number) * 1000),
+      claims,
+    }
+    return { issued: { token: handle, tokenType: 'Bearer', expiresIn, claims }, reference: { handle, record } }
   }
 
-  return { token: await signJwt(claims, { alg, typ: ACCESS_TOKEN_TYP }), tokenType: 'Bearer', expiresIn, claims }
+  return { issued: { token: await signJwt(claims, { alg, typ: ACCESS_TOKEN_TYP }), tokenType: 'Bearer', expiresIn, claims } }
 }
 
 /**
@@ -82,7 +92,7 @@ export function accessTokenClaims(request: AccessTokenRequest): Record<string, u
     exp: iat + request.client.accessTokenLifetime,
     iat,
     nbf: iat,
-    jti: randomBytes(16).toString('base64url'),
+    jti: randomBase64url(16),
     client_id: request.client.clientId,
     // RFC 9068 §2.2.3 / RFC 8693 §4.2: one space-delimited string.
     scope: request.scopes.join(' '),

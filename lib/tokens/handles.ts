@@ -1,9 +1,30 @@
 // Opaque handles (codes, refresh tokens, reference tokens, session keys): 256 bits from
 // the CSPRNG, stored only as SHA-256 hashes (The Copenhagen Book; Duende's PersistedGrant).
-import { createHash, randomBytes, timingSafeEqual } from 'node:crypto'
+import { createHash, randomFillSync, timingSafeEqual } from 'node:crypto'
 
 export function newHandle(bytes = 32): string {
-  return randomBytes(bytes).toString('base64url')
+  return randomBase64url(bytes)
+}
+
+// CSPRNG bytes drawn in blocks: one randomFillSync per POOL_SIZE bytes instead of one per
+// id (each call crosses into C++ and OpenSSL; crypto.randomUUID buffers the same way). Every
+// byte is handed out once, then the block is refilled.
+const POOL_SIZE = 4096
+const pool = Buffer.allocUnsafe(POOL_SIZE)
+let offset = POOL_SIZE
+
+/** `bytes` fresh CSPRNG bytes as base64url (a jti, a handle). */
+export function randomBase64url(bytes: number): string {
+  if (bytes > POOL_SIZE / 4) return randomFillSync(Buffer.allocUnsafe(bytes)).toString('base64url')
+  if (offset + bytes > POOL_SIZE) {
+    randomFillSync(pool)
+    offset = 0
+  }
+  const text = pool.toString('base64url', offset, offset + bytes)
+  // Wiped, so a byte can never be read twice even if the bookkeeping above went wrong.
+  pool.fill(0, offset, offset + bytes)
+  offset += bytes
+  return text
 }
 
 export function hashHandle(handle: string): string {

@@ -1,6 +1,6 @@
 // Signing this server's JWTs, and verifying JWTs that claim to be this server's own
 // (id_token_hint, JWT access tokens at introspection) against its own published keys.
-import { createLocalJWKSet, errors, jwtVerify, SignJWT, type JWTPayload, type JWTVerifyOptions } from 'jose'
+import { CompactSign, createLocalJWKSet, errors, jwtVerify, type CompactJWSHeaderParameters, type JWTPayload, type JWTVerifyOptions } from 'jose'
 import { loadSettings } from '../config/env'
 import { SIGNING_ALGORITHMS, type SigningAlgorithm } from '../config/model'
 import { epochSeconds, now } from '../clock'
@@ -21,10 +21,26 @@ function defaultDeps(): JwtDeps {
  * default to this server and now.
  */
 export async function signJwt(payload: JWTPayload, options: { alg: SigningAlgorithm; typ?: string }, deps: JwtDeps = defaultDeps()): Promise<string> {
-  const { kid, key } = await deps.keys.getSigningKey(options.alg)
-  return new SignJWT({ iss: deps.issuer, iat: epochSeconds(), ...payload })
-    .setProtectedHeader({ alg: options.alg, kid, typ: options.typ ?? 'JWT' })
-    .sign(key)
+  const { kid, key } = deps.keys.peekSigningKey(options.alg) ?? (await deps.keys.getSigningKey(options.alg))
+  // jose's CompactSign over the serialized claims: the same JWS that SignJWT makes (SignJWT
+  // is CompactSign plus claim helpers this server does not use), a third cheaper per token.
+  const claims = JSON.stringify({ iss: deps.issuer, iat: epochSeconds(), ...payload })
+  return new CompactSign(UTF8.encode(claims)).setProtectedHeader(protectedHeader(options.alg, kid, options.typ ?? 'JWT')).sign(key)
+}
+
+const UTF8 = new TextEncoder()
+const headers = new Map<string, CompactJWSHeaderParameters>()
+
+/** One frozen header object per (alg, kid, typ): the handful in use, made once. */
+function protectedHeader(alg: SigningAlgorithm, kid: string, typ: string): CompactJWSHeaderParameters {
+  const name = `${alg} ${kid} ${typ}`
+  let header = headers.get(name)
+  if (!header) {
+    if (headers.size >= 64) headers.clear()
+    header = Object.freeze({ alg, kid, typ })
+    headers.set(name, header)
+  }
+  return header
 }
 
 export type OwnJwtFailure =

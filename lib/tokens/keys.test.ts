@@ -191,6 +191,25 @@ describe('keys at rest and in the JWKS', () => {
     }
   })
 
+  it('peekSigningKey answers without a promise only while the cached view is current', async () => {
+    const m = manager({ algorithms: ['RS256'] })
+    expect(m.peekSigningKey('RS256')).toBeUndefined() // nothing loaded yet
+    await m.ensure()
+    const k1 = await m.getSigningKey('RS256')
+    expect(m.peekSigningKey('RS256')).toEqual(k1)
+    expect(m.peekSigningKey('ES256')).toBeUndefined() // not an algorithm of this manager
+
+    goTo(90) // k2 (announced on day 76 by the refresh below) takes over on day 90
+    expect(m.peekSigningKey('RS256')).toBeUndefined() // past the cached view's boundary
+    goTo(76)
+    await m.getPublishedJwks() // announces k2
+    goTo(90)
+    expect(m.peekSigningKey('RS256')).toBeUndefined()
+    const k2 = await m.getSigningKey('RS256')
+    expect(k2.kid).not.toBe(k1.kid)
+    expect(m.peekSigningKey('RS256')).toEqual(k2)
+  })
+
   it('imports a private key once, not per call', async () => {
     const m = manager({ algorithms: ['ES256'] })
     await m.ensure()

@@ -40,6 +40,11 @@ export interface KeyManager {
   /** Start-up: creates missing keys and checks that every stored private key decrypts. */
   ensure(): Promise<void>
   getSigningKey(alg: SigningAlgorithm): Promise<ActiveSigningKey>
+  /**
+   * The same as getSigningKey, without a promise, when the cached view is current and the key
+   * already imported; undefined otherwise (then call getSigningKey). The hot path of signing.
+   */
+  peekSigningKey(alg: SigningAlgorithm): ActiveSigningKey | undefined
   /** Public members only; the same (frozen) object until the next refresh. */
   getPublishedJwks(): Promise<PublishedJwks>
   /** The current timeline (diagnostics and tests). */
@@ -70,6 +75,8 @@ export function createKeyManager(options: KeyManagerOptions = {}): KeyManager {
   const algorithms = options.algorithms ?? SIGNING_ALGORITHMS
   const encryption = createKeyEncryption(settings.keyEncryptionSecret)
   const privateKeys = new Map<string, Promise<CryptoKey>>()
+  /** Imported keys ready to sign, as handed out (by kid): peekSigningKey's answers. */
+  const ready = new Map<string, ActiveSigningKey>()
   let snapshot: Snapshot | undefined
   let refreshing: Promise<Snapshot> | undefined
 
@@ -116,6 +123,7 @@ export function createKeyManager(options: KeyManagerOptions = {}): KeyManager {
   function build(rows: StoredSigningKey[], plan: KeyPlan, refreshAt: number): Snapshot {
     const keys = new Map(rows.map((r) => [r.kid, r]))
     for (const kid of privateKeys.keys()) if (!keys.has(kid)) privateKeys.delete(kid)
+    for (const kid of ready.keys()) if (!keys.has(kid)) ready.delete(kid)
     const published = plan.published.flatMap((kid) => {
       const row = keys.get(kid)
       return row ? [Object.freeze({ ...publicMembers(row.publicJwk), kid: row.kid, alg: row.algorithm, use: 'sig' })] : []
@@ -173,7 +181,16 @@ export function createKeyManager(options: KeyManagerOptions = {}): KeyManager {
       const kid = snap.plan.signing.get(alg)
       const row = kid === undefined ? undefined : snap.keys.get(kid)
       if (!row) throw new Error(`no ${alg} signing key`)
-      return { kid: row.kid, alg, key: await privateKey(row) }
+      const active: ActiveSigningKey = Object.freeze({ kid: row.kid, alg, key: await privateKey(row) })
+      // Only if the row is still current (a refresh may have dropped it meanwhile).
+      if (snapshot?.keys.get(row.kid) === row) ready.set(row.kid, active)
+      return active
+    },
+
+    peekSigningKey(alg) {
+      if (!snapshot || clock() >= snapshot.validUntil) return undefined
+      const kid = snapshot.plan.signing.get(alg)
+      return kid === undefined ? undefined : ready.get(kid)
     },
 
     async getPublishedJwks() {

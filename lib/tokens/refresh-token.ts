@@ -5,16 +5,17 @@ import { createCipheriv, createDecipheriv, hkdfSync, randomBytes } from 'node:cr
 import { audit } from '../audit'
 import { now, nowMs } from '../clock'
 import { loadSettings } from '../config/env'
-import type { ClientConfig } from '../config/model'
+import type { ClientConfig, UserAccount } from '../config/model'
 import type { Db } from '../db/client'
 import { invalidGrant } from '../oidc/errors'
 import { OFFLINE_ACCESS } from '../oidc/shared/user-scopes'
-import { revokeAuthorization } from '../stores/authorizations'
+import { isFamilyGone, revokeAuthorization } from '../stores/authorizations'
 import {
   consumeRefreshTokenOnce,
   deleteRefreshToken,
   extendRefreshToken,
   findRefreshToken,
+  findRefreshTokenInUse,
   storeRefreshToken,
   type RefreshTokenRecord,
   type StoredRefreshToken,
@@ -100,24 +101,42 @@ export function shouldIssueRefreshToken(client: ClientConfig, grantedScopes: rea
   return client.allowOfflineAccess && grantedScopes.includes(OFFLINE_ACCESS) && client.allowedGrantTypes.includes('refresh_token')
 }
 
-/** Issues the first refresh token of a family (from the code exchange); returns its handle. */
-export async function issueRefreshToken(input: NewRefreshToken, options: RefreshTokenOptions = {}): Promise<string> {
-  const handle = newHandle()
+/**
+ * The first refresh token of a family (from the code exchange), not yet stored: the code
+ * exchange stores it in the transaction that consumes the code (lib/stores/codes.ts).
+ */
+export function newRefreshToken(input: NewRefreshToken): { handle: string; record: RefreshTokenRecord } {
   const at = now()
-  const record: RefreshTokenRecord = {
-    clientId: input.client.clientId,
-    subjectId: input.subjectId,
-    authorizationId: input.authorizationId,
-    scopes: input.scopes,
-    claims: input.claims,
-    originalCreationTime: at,
-    expiration: refreshTokenExpiration(input.client, at, at),
-  }
-  if (input.sessionId) record.sessionId = input.sessionId
-  if (input.authTime !== undefined) record.authTime = input.authTime
-  if (input.amr) record.amr = input.amr
+  const record = familyRecord({ ...input, clientId: input.client.clientId, originalCreationTime: at }, input.claims, refreshTokenExpiration(input.client, at, at))
+  return { handle: newHandle(), record }
+}
+
+/** Issues (and stores) the first refresh token of a family; returns its handle. */
+export async function issueRefreshToken(input: NewRefreshToken, options: RefreshTokenOptions = {}): Promise<string> {
+  const { handle, record } = newRefreshToken(input)
   await storeRefreshToken(handle, record, options.database)
   return handle
+}
+
+/** What every refresh token of a family carries: the family's, with this token's claims and expiration. */
+function familyRecord(
+  family: Pick<RefreshTokenRecord, 'clientId' | 'subjectId' | 'sessionId' | 'authorizationId' | 'scopes' | 'authTime' | 'amr' | 'originalCreationTime'>,
+  claims: Record<string, unknown>,
+  expiration: Date | null,
+): RefreshTokenRecord {
+  const record: RefreshTokenRecord = {
+    clientId: family.clientId,
+    subjectId: family.subjectId,
+    authorizationId: family.authorizationId,
+    scopes: family.scopes,
+    claims,
+    originalCreationTime: family.originalCreationTime,
+    expiration,
+  }
+  if (family.sessionId) record.sessionId = family.sessionId
+  if (family.authTime !== undefined) record.authTime = family.authTime
+  if (family.amr) record.amr = family.amr
+  return record
 }
 
 /** A presented refresh token that may be used: its own (live) record, or the live successor that answers for it. */
@@ -127,6 +146,10 @@ export interface UsableRefreshToken {
   /** The handle of the token in `token` (the presented one, or the successor). */
   handle: string
   token: StoredRefreshToken
+  /** The family's user, read with the token (null when the account is gone). */
+  user: UserAccount | null
+  /** When the family was last used, read with the token (null: the family is gone). */
+  familyLastUsedAt: Date | null
 }
 
 /**
@@ -136,8 +159,10 @@ export interface UsableRefreshToken {
  * unless it comes within the grace period, when the successor its first use produced answers.
  */
 export async function resolveRefreshToken(handle: string, client: ClientConfig, options: RefreshTokenOptions = {}): Promise<UsableRefreshToken> {
-  const token = await findRefreshToken(handle, options.database)
-  if (!token) throw invalidGrant('unknown refresh token')
+  // The token, its user and its family's last use in one statement.
+  const found = await findRefreshTokenInUse(handle, options.database)
+  if (!found) throw invalidGrant('unknown refresh token')
+  const { token, user, familyLastUsedAt } = found
   // RFC 6749 §6: the token must have been issued to the authenticated client. No side effect:
   // another client presenting it proves nothing about the family.
   if (token.clientId !== client.clientId) throw invalidGrant(`refresh token of client ${token.clientId} presented by ${client.clientId}`)
@@ -147,7 +172,7 @@ export async function resolveRefreshToken(handle: string, client: ClientConfig, 
     const sinceFirstUse = nowMs() - token.consumedTime.getTime()
     if (grace > 0 && sinceFirstUse <= grace) {
       const successor = await liveSuccessor(handle, token, options.database)
-      if (successor) return { state: 'grace', ...successor }
+      if (successor) return { state: 'grace', ...successor, user, familyLastUsedAt }
     }
     await revokeAuthorization(token.authorizationId, options.database)
     audit('refresh_token.reused', {
@@ -160,7 +185,7 @@ export async function resolveRefreshToken(handle: string, client: ClientConfig, 
     throw invalidGrant('refresh token reused outside the grace period; family revoked')
   }
   if (isExpired(token)) throw invalidGrant('refresh token expired')
-  return { state: 'active', handle, token }
+  return { state: 'active', handle, token, user, familyLastUsedAt }
 }
 
 /**
@@ -192,23 +217,12 @@ export async function renewRefreshToken(
   }
 
   const candidate = newHandle()
-  const successor: RefreshTokenRecord = {
-    clientId: token.clientId,
-    subjectId: token.subjectId,
-    authorizationId: token.authorizationId,
-    scopes: token.scopes,
-    claims,
-    originalCreationTime: token.originalCreationTime,
-    expiration,
-  }
-  if (token.sessionId) successor.sessionId = token.sessionId
-  if (token.authTime !== undefined) successor.authTime = token.authTime
-  if (token.amr) successor.amr = token.amr
+  const successor = familyRecord(token, claims, expiration)
   try {
     await storeRefreshToken(candidate, successor, options.database)
   } catch (error) {
-    // P2003: the family row was deleted (revoked) since the token was read.
-    if ((error as { code?: unknown }).code === 'P2003') throw invalidGrant('family revoked while the token was in use')
+    // The family row was deleted (revoked) since the token was read.
+    if (isFamilyGone(error)) throw invalidGrant('family revoked while the token was in use')
     throw error
   }
   if (await consumeRefreshTokenOnce(handle, token, sealSuccessor(handle, candidate), options.database)) {

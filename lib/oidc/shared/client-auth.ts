@@ -103,12 +103,25 @@ export function secretMatches(presented: string, secrets: readonly StoredSecret[
   const at = now()
   let matched = false
   for (const secret of secrets) {
-    const stored = Buffer.from(secret.valueHash, 'base64url')
+    const stored = storedHash(secret)
     const equal = stored.length === hash.length && timingSafeEqual(stored, hash)
     const current = secret.expiration === null || secret.expiration > at
     matched = (equal && current) || matched
   }
   return matched
+}
+
+// Decoded stored hashes, per secret object: client configurations are cached and frozen, and
+// an import makes new objects, so a changed secret is never looked up under an old entry.
+const decoded = new WeakMap<StoredSecret, Buffer>()
+
+function storedHash(secret: StoredSecret): Buffer {
+  let hash = decoded.get(secret)
+  if (!hash) {
+    hash = Buffer.from(secret.valueHash, 'base64url')
+    decoded.set(secret, hash)
+  }
+  return hash
 }
 
 const DUMMY_SECRETS: readonly StoredSecret[] = [{ valueHash: createHash('sha256').update('no such client').digest('base64url'), expiration: null }]

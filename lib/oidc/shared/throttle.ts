@@ -34,7 +34,7 @@ export function presentedClientId(request: Request, params: Params): string | nu
 export async function throttledAuthentication<T>(request: Request, params: Params, endpoint: BudgetedEndpoint, authenticate: () => Promise<T>, deps: ThrottleDeps = {}): Promise<T> {
   const limiter = (deps.throttles ?? processThrottles()).clientAuth
   const attempt = { subject: presentedClientId(request, params), ip: clientIpFromHeaders(request.headers) }
-  refuseIfThrottled(await limiter.peek(attempt), endpoint, attempt.subject)
+  refuseIfThrottled(limiter.peekNow(attempt) ?? (await limiter.peek(attempt)), endpoint, attempt.subject)
   try {
     return await authenticate()
   } catch (error) {
@@ -49,7 +49,8 @@ export async function throttledAuthentication<T>(request: Request, params: Param
 
 /** Takes one request from the authenticated caller's budget for this minute, or throws 429. */
 export async function spendRequestBudget(endpoint: BudgetedEndpoint, caller: string, deps: ThrottleDeps = {}): Promise<void> {
-  refuseIfThrottled(await (deps.throttles ?? processThrottles())[endpoint].take(caller), endpoint, caller)
+  const throttle = (deps.throttles ?? processThrottles())[endpoint]
+  refuseIfThrottled(throttle.takeNow(caller) ?? (await throttle.take(caller)), endpoint, caller)
 }
 
 function refuseIfThrottled(decision: ThrottleDecision, endpoint: BudgetedEndpoint, clientId: string | null): void {

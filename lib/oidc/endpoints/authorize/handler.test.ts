@@ -1,15 +1,15 @@
 // The authorize endpoint and its callback end to end against a real SQLite file: the fixture
 // configuration, real code storage, real seals and (for id_token_hint) real signing keys.
 // Only the session is handed in, as lib/session/current.ts would read it from the cookie.
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest'
+import { afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest'
 import { testClock } from '../../../clock'
 import { loadSettings } from '../../../config/env'
 import type { SignInSession } from '../../../session/types'
 import { findClient } from '../../../stores/clients'
-import { consumeCodeOnce } from '../../../stores/codes'
+import { findCode } from '../../../stores/codes'
 import { findConsent, rememberConsent } from '../../../stores/consents'
 import { useAsDefaultDb } from '../../../test-support/default-db'
-import { createTestDb, type TestDb } from '../../../test-support/test-db'
+import { useTestDb } from '../../../test-support/use-test-db'
 import { signJwt } from '../../../tokens/jwt'
 import { sealPendingAuthorization, unsealPendingAuthorization } from '../../interaction/seal'
 import { handleAuthorize, handleAuthorizeCallback, type AuthorizeDeps } from './handler'
@@ -18,12 +18,11 @@ import { importFixture } from './test-fixture'
 const issuer = loadSettings().issuer
 const CHALLENGE = 'E9Melhoa2OwvFrEMTJguCHaoeK1t8URWbuGJSstw-cM'
 
-let t: TestDb
+const t = useTestDb()
 let current: SignInSession | null
 let deps: AuthorizeDeps
 
 beforeAll(async () => {
-  t = await createTestDb()
   useAsDefaultDb(t.db)
   await importFixture(t.db)
   deps = {
@@ -33,7 +32,6 @@ beforeAll(async () => {
     database: t.db,
   }
 })
-afterAll(() => t.dispose())
 afterEach(() => testClock.reset())
 beforeEach(async () => {
   current = null
@@ -194,9 +192,9 @@ describe('sign-in, consent and the code', () => {
     const code = params.get('code')!
     expect(code).toMatch(/^[A-Za-z0-9_-]{43}$/)
 
-    const consumed = await consumeCodeOnce(code, t.db)
-    if (consumed.outcome !== 'consumed') throw new Error(`expected a code, got ${consumed.outcome}`)
-    expect(consumed.code).toMatchObject({
+    const found = await findCode(code, t.db)
+    if (found.outcome !== 'usable') throw new Error(`expected a code, got ${found.outcome}`)
+    expect(found.code).toMatchObject({
       clientId: 'web',
       subjectId: 'alice-sub',
       sessionId: 'sid-alice',
@@ -209,8 +207,8 @@ describe('sign-in, consent and the code', () => {
       amr: ['pwd'],
     })
     // Lifetime = the client's authorizationCodeLifetime (300 s by default).
-    expect(consumed.code.expiration.getTime() - consumed.code.creationTime.getTime()).toBe(300_000)
-    const family = await t.db.authorization.findUnique({ where: { id: consumed.code.authorizationId } })
+    expect(found.code.expiration.getTime() - found.code.creationTime.getTime()).toBe(300_000)
+    const family = await t.db.authorization.findUnique({ where: { id: found.code.authorizationId } })
     expect(family).toMatchObject({ clientId: 'web', subjectId: 'alice-sub', sessionId: 'sid-alice' })
   })
 
@@ -249,8 +247,8 @@ describe('sign-in, consent and the code', () => {
 
     const granted = await sealPendingAuthorization({ ...pending, consent: { sid: 'sid-alice', decision: 'allow', grantedScopes: ['openid', 'api1'], remember: false } })
     const code = expectAtClient(await callback(granted), 'https://consent.example/cb').get('code')!
-    const consumed = await consumeCodeOnce(code, t.db)
-    expect(consumed.outcome === 'consumed' && consumed.code.scopes).toEqual(['openid', 'api1'])
+    const found = await findCode(code, t.db)
+    expect(found.outcome === 'usable' && found.code.scopes).toEqual(['openid', 'api1'])
 
     await rememberConsent('alice-sub', 'consent', ['openid', 'profile', 'api1'], {}, t.db)
     expect(expectAtClient(await get(request), 'https://consent.example/cb').get('code')).toBeTruthy()

@@ -77,6 +77,18 @@ describe('discovery endpoint', () => {
     expect(await response.json()).toMatchObject({ error: 'server_error' })
   })
 
+  it('serializes once per catalog, and a changed catalog changes the document', async () => {
+    let input = { issuer: ISSUER, apiScopes: [scope('a')], identityResources: [identity('openid', ['sub'])] }
+    const served = createDiscoveryEndpoint(async () => input)
+    const scopes = async () => ((await (await served(new Request(ISSUER))).json()) as { scopes_supported: string[] }).scopes_supported
+    expect(await scopes()).toEqual(['openid', 'a'])
+    expect(await scopes()).toEqual(['openid', 'a'])
+    input = { ...input, apiScopes: [scope('a'), scope('b')] } // an import: new catalog arrays
+    expect(await scopes()).toEqual(['openid', 'a', 'b'])
+    input = { ...input, issuer: 'https://other.example.test' }
+    expect(((await (await served(new Request(ISSUER))).json()) as { issuer: string }).issuer).toBe('https://other.example.test')
+  })
+
   it('refuses other methods with 405 and Allow', async () => {
     const response = await discoveryMethodNotAllowed(new Request(ISSUER, { method: 'POST' }))
     expect(response.status).toBe(405)

@@ -1,7 +1,7 @@
 // GET /.well-known/openid-configuration (OpenID Connect Discovery 1.0 §4, RFC 8414 §3).
 import { loadSettings } from '../../../config/env'
 import { loadResourceCatalog } from '../../../stores/resources'
-import { handleOAuth, json, methodNotAllowed } from '../../http'
+import { methodNotAllowed, oauthErrorResponse, serializedJson } from '../../http'
 import { generateDiscoveryDocument, type DiscoveryInput } from './generate'
 
 /**
@@ -22,8 +22,22 @@ async function defaultDeps(): Promise<DiscoveryInput> {
 }
 
 export function createDiscoveryEndpoint(deps: DiscoveryDeps = defaultDeps) {
+  // The document is serialized once per catalog: the catalog cache hands out the same frozen
+  // arrays until the configuration changes (an import, seen within CONFIG_CACHE_SECONDS), and
+  // new arrays make a new document.
+  let last: { issuer: string; apiScopes: DiscoveryInput['apiScopes']; identityResources: DiscoveryInput['identityResources']; text: string } | undefined
+  const serialized = (input: DiscoveryInput): string => {
+    if (last?.issuer !== input.issuer || last.apiScopes !== input.apiScopes || last.identityResources !== input.identityResources) {
+      last = { issuer: input.issuer, apiScopes: input.apiScopes, identityResources: input.identityResources, text: JSON.stringify(generateDiscoveryDocument(input)) }
+    }
+    return last.text
+  }
   return async function discoveryEndpoint(_request: Request): Promise<Response> {
-    return handleOAuth({ endpoint: 'discovery' }, async () => json(generateDiscoveryDocument(await deps()), { headers: { ...DISCOVERY_HEADERS } }))
+    try {
+      return serializedJson(serialized(await deps()), { headers: DISCOVERY_HEADERS })
+    } catch (error) {
+      return oauthErrorResponse({ endpoint: 'discovery' }, error)
+    }
   }
 }
 

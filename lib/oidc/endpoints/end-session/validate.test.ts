@@ -1,8 +1,8 @@
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest'
+import { afterEach, beforeAll, describe, expect, it } from 'vitest'
 import { epochSeconds, testClock } from '../../../clock'
 import { upsertClient } from '../../../stores/clients'
 import { testClientRecord } from '../../../test-support/clients'
-import { createTestDb, type TestDb } from '../../../test-support/test-db'
+import { useTestDb } from '../../../test-support/use-test-db'
 import { signJwt, type JwtDeps } from '../../../tokens/jwt'
 import { createKeyManager } from '../../../tokens/keys'
 import { paramsFrom } from '../../params'
@@ -13,13 +13,12 @@ const ISSUER = 'http://localhost:3000'
 const RP_LOGOUT = 'https://rp.example/signed-out'
 const OTHER_LOGOUT = 'https://other.example/bye'
 
-let testDb: TestDb
+const testDb = useTestDb()
 let deps: EndSessionDeps & { jwt: JwtDeps }
 
 const client = testClientRecord
 
 beforeAll(async () => {
-  testDb = await createTestDb()
   const keys = createKeyManager({ db: testDb.db })
   await keys.ensure()
   deps = { db: testDb.db, jwt: { keys, issuer: ISSUER } }
@@ -27,7 +26,6 @@ beforeAll(async () => {
   await upsertClient(testDb.db, client('other', { postLogoutRedirectUris: [OTHER_LOGOUT] }), true)
   await upsertClient(testDb.db, client('off', { enabled: false, postLogoutRedirectUris: ['https://off.example/bye'] }), true)
 })
-afterAll(() => testDb.dispose())
 afterEach(() => testClock.reset())
 
 /** An identity token as the token endpoint makes it. */

@@ -7,12 +7,13 @@
 // - access tokens (reference or JWT): an API whose name is in the token's `aud`;
 // - refresh tokens: the client they were issued to.
 import type { JWTPayload } from 'jose'
+import type { UserAccount } from '../../../config/model'
 import { epochSeconds } from '../../../clock'
 import { loadSettings } from '../../../config/env'
 import { log } from '../../../log'
 import { findClient } from '../../../stores/clients'
-import { findReferenceToken } from '../../../stores/grants'
-import { findRefreshToken, type StoredRefreshToken } from '../../../stores/refresh-tokens'
+import { findReferenceTokenWithUser } from '../../../stores/grants'
+import { findRefreshTokenInUse, type StoredRefreshToken } from '../../../stores/refresh-tokens'
 import { findUserBySubject } from '../../../stores/users'
 import { ACCESS_TOKEN_TYP } from '../../../tokens/access-token'
 import { verifyOwnJwt } from '../../../tokens/jwt'
@@ -25,12 +26,13 @@ export const INACTIVE: { active: false } = Object.freeze({ active: false })
 /** A compact JWS has three base64url parts; handles are one base64url string. */
 const COMPACT_JWS = /^[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+$/
 
-type Found = { kind: 'access_token'; claims: Record<string, unknown>; subjectId?: string } | { kind: 'refresh_token'; token: StoredRefreshToken }
+/** `user`: the token's user when it was read with the token (a reference token, one statement). */
+type Found = { kind: 'access_token'; claims: Record<string, unknown>; subjectId?: string; user?: UserAccount | null } | { kind: 'refresh_token'; token: StoredRefreshToken; user: UserAccount | null }
 
 export async function generateIntrospectionResponse(request: ValidatedIntrospectionRequest, deps: IntrospectionDeps = {}): Promise<IntrospectionResponse> {
   const found = await findToken(request, deps)
   if (!found) return INACTIVE
-  return found.kind === 'access_token' ? accessTokenResponse(found, request.caller, deps) : refreshTokenResponse(found.token, request.caller, deps)
+  return found.kind === 'access_token' ? accessTokenResponse(found, request.caller, deps) : refreshTokenResponse(found.token, found.user, request.caller, deps)
 }
 
 /**
@@ -53,12 +55,14 @@ async function findToken(request: ValidatedIntrospectionRequest, deps: Introspec
   }
   const lookups = {
     access_token: async (): Promise<Found | null> => {
-      const stored = await findReferenceToken(token, deps.db)
-      return stored && { kind: 'access_token', claims: stored.claims, ...(stored.subjectId && { subjectId: stored.subjectId }) }
+      const found = await findReferenceTokenWithUser(token, deps.db)
+      if (!found) return null
+      const { token: stored, user } = found
+      return { kind: 'access_token', claims: stored.claims, ...(stored.subjectId && { subjectId: stored.subjectId, user }) }
     },
     refresh_token: async (): Promise<Found | null> => {
-      const stored = await findRefreshToken(token, deps.db)
-      return stored && { kind: 'refresh_token', token: stored }
+      const found = await findRefreshTokenInUse(token, deps.db)
+      return found && { kind: 'refresh_token', token: found.token, user: found.user }
     },
   }
   const order = request.hint === 'refresh_token' ? (['refresh_token', 'access_token'] as const) : (['access_token', 'refresh_token'] as const)
@@ -75,17 +79,17 @@ async function accessTokenResponse(found: Extract<Found, { kind: 'access_token' 
   const audiences = Array.isArray(claims.aud) ? claims.aud : [claims.aud]
   if (!audiences.includes(caller.resource.name)) return INACTIVE
   if (typeof claims.exp !== 'number' || claims.exp <= epochSeconds()) return INACTIVE
-  if (!(await ownersActive(claims.client_id, found.subjectId, deps))) return INACTIVE
+  if (!(await ownersActive(claims.client_id, found.subjectId, deps, found.user))) return INACTIVE
   // Duende returns the token's claims (user claims included: an API using reference tokens
   // gets them nowhere else), with the RFC 7662 members on top.
   return { ...claims, active: true, token_type: 'access_token' }
 }
 
-async function refreshTokenResponse(token: StoredRefreshToken, caller: IntrospectionCaller, deps: IntrospectionDeps): Promise<IntrospectionResponse> {
+async function refreshTokenResponse(token: StoredRefreshToken, user: UserAccount | null, caller: IntrospectionCaller, deps: IntrospectionDeps): Promise<IntrospectionResponse> {
   if (caller.kind !== 'client' || caller.client.clientId !== token.clientId) return INACTIVE
   if (token.consumedTime) return INACTIVE
   if (token.expiration && token.expiration.getTime() <= epochSeconds() * 1000) return INACTIVE
-  if (!(await ownersActive(token.clientId, token.subjectId, deps))) return INACTIVE
+  if (!(await ownersActive(token.clientId, token.subjectId, deps, user))) return INACTIVE
   const iat = Math.floor(token.creationTime.getTime() / 1000)
   return {
     active: true,
@@ -102,11 +106,11 @@ async function refreshTokenResponse(token: StoredRefreshToken, caller: Introspec
 }
 
 /** Duende's TokenValidator: a token stops being active when its client or user is disabled or gone. */
-async function ownersActive(clientId: unknown, subjectId: string | undefined, deps: IntrospectionDeps): Promise<boolean> {
+async function ownersActive(clientId: unknown, subjectId: string | undefined, deps: IntrospectionDeps, readWithToken?: UserAccount | null): Promise<boolean> {
   if (typeof clientId !== 'string') return false
   const client = await findClient(clientId, deps.db)
   if (!client?.enabled) return false
   if (subjectId === undefined) return true
-  const user = await findUserBySubject(subjectId, deps.db)
-  return user?.enabled === true
+  const user = readWithToken !== undefined ? readWithToken : await findUserBySubject(subjectId, deps.db)
+  return user?.subjectId === subjectId && user.enabled === true
 }

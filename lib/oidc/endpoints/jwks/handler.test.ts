@@ -1,5 +1,6 @@
 import { createLocalJWKSet, jwtVerify } from 'jose'
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest'
+import { testClock } from '../../../clock'
 import { createTestDb, type TestDb } from '../../../test-support/test-db'
 import { signJwt } from '../../../tokens/jwt'
 import { createKeyManager, type KeyManager } from '../../../tokens/keys'
@@ -15,6 +16,7 @@ beforeAll(async () => {
   keys = createKeyManager({ db: testDb.db, settings: { keys: { rotationInterval: 90 * DAY, propagationTime: 14 * DAY, retentionDuration: 14 * DAY }, keyEncryptionSecret: 'unit-test-key-encryption-secret-0123456789' } })
 })
 afterAll(() => testDb.dispose())
+afterEach(() => testClock.reset())
 
 const endpoint = () => createJwksEndpoint(() => ({ keys, propagationTime: 14 * DAY }))
 
@@ -39,6 +41,27 @@ describe('jwks endpoint', () => {
     const body = await (await endpoint()(new Request('http://localhost/jwks'))).json()
     const { payload } = await jwtVerify(token, createLocalJWKSet(body), { issuer: 'http://localhost' })
     expect(payload.sub).toBe('svc')
+  })
+
+  it('reuses its serialized body until the key set changes, and shows an announced key at once', async () => {
+    testClock.set(Date.UTC(2030, 0, 1))
+    const db = await createTestDb()
+    try {
+      const m = createKeyManager({ db: db.db, algorithms: ['ES256'], settings: { keys: { rotationInterval: 90 * DAY, propagationTime: 14 * DAY, retentionDuration: 14 * DAY }, keyEncryptionSecret: 'unit-test-key-encryption-secret-0123456789' } })
+      await m.ensure()
+      const served = createJwksEndpoint(() => ({ keys: m, propagationTime: 14 * DAY }))
+      const kids = async () => ((await (await served(new Request('http://localhost/jwks'))).json()) as { keys: { kid: string }[] }).keys.map((k) => k.kid)
+      const before = await kids()
+      expect(before).toHaveLength(1)
+      expect(await kids()).toEqual(before)
+      testClock.advance(76 * DAY) // the successor is announced: published before it signs
+      const after = await kids()
+      expect(after).toHaveLength(2)
+      expect(after[0]).toBe(before[0])
+      expect(after).toEqual((await m.getPublishedJwks()).keys.map((k) => k.kid))
+    } finally {
+      await db.dispose()
+    }
   })
 
   it('never caches longer than half the propagation time', () => {

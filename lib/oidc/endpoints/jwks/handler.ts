@@ -1,7 +1,7 @@
 // GET /.well-known/openid-configuration/jwks (RFC 7517 §5): this server's public signing keys.
 import { loadSettings } from '../../../config/env'
-import { defaultKeyManager, type KeyManager } from '../../../tokens/keys'
-import { handleOAuth, json, methodNotAllowed } from '../../http'
+import { defaultKeyManager, type KeyManager, type PublishedJwks } from '../../../tokens/keys'
+import { methodNotAllowed, oauthErrorResponse, serializedJson } from '../../http'
 
 /**
  * Keys are published propagationTime (14 days by default) before they sign and for
@@ -20,12 +20,26 @@ export interface JwksDeps {
 }
 
 export function createJwksEndpoint(deps: () => JwksDeps) {
+  // Serialized once per key set: getPublishedJwks hands out the same frozen object until the
+  // key manager re-reads the keys (at the next timeline boundary, or after REFRESH_MS for
+  // another process's change), and a new object makes a new body.
+  const bodies = new WeakMap<PublishedJwks, string>()
+  let headers: { propagationTime: number; value: Record<string, string> } | undefined
   return async function jwksEndpoint(_request: Request): Promise<Response> {
-    return handleOAuth({ endpoint: 'jwks' }, async () => {
+    try {
       const { keys, propagationTime } = deps()
       // getPublishedJwks returns public members only (kty, n, e / crv, x, y, kid, alg, use).
-      return json(await keys.getPublishedJwks(), { headers: jwksHeaders(propagationTime) })
-    })
+      const jwks = await keys.getPublishedJwks()
+      let text = bodies.get(jwks)
+      if (text === undefined) {
+        text = JSON.stringify(jwks)
+        bodies.set(jwks, text)
+      }
+      if (headers?.propagationTime !== propagationTime) headers = { propagationTime, value: jwksHeaders(propagationTime) }
+      return serializedJson(text, { headers: headers.value })
+    } catch (error) {
+      return oauthErrorResponse({ endpoint: 'jwks' }, error)
+    }
   }
 }
 

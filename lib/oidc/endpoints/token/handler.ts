@@ -4,31 +4,35 @@
 import { audit, withAuditContext } from '../../../audit'
 import { clientIpFromHeaders } from '../../../security/client-ip'
 import { isOAuthError } from '../../errors'
-import { handleOAuth, json, methodNotAllowed, NO_STORE } from '../../http'
+import { json, methodNotAllowed, NO_STORE, oauthErrorResponse } from '../../http'
 import { readForm } from '../../params'
 import { authenticateClient } from '../../shared/client-auth'
 import { spendRequestBudget, throttledAuthentication } from '../../shared/throttle'
 import { generateTokenResponse } from './generate'
 import { selectGrant, validateTokenRequest } from './validate'
 
-export async function tokenEndpoint(request: Request): Promise<Response> {
-  return withAuditContext({ ip: clientIpFromHeaders(request.headers), endpoint: 'token' }, () =>
-    handleOAuth({ endpoint: 'token' }, async () => {
-      if (request.method !== 'POST') return methodNotAllowed(['POST'])
-      const params = await readForm(request)
-      const grant = selectGrant(params)
-      const client = await throttledAuthentication(request, params, 'token', () => authenticateClient(request, params))
-      await spendRequestBudget('token', client.clientId)
-      try {
-        const validated = await validateTokenRequest(grant, params, client)
-        return json(await generateTokenResponse(validated), { headers: NO_STORE })
-      } catch (error) {
-        // Duende's TokenIssuedFailureEvent: the error code only (details may echo input).
-        if (isOAuthError(error)) audit('token.failed', { outcome: 'failure', client_id: client.clientId, grant_type: grant.grantType, reason: error.code })
-        throw error
-      }
-    }),
-  )
+export function tokenEndpoint(request: Request): Promise<Response> {
+  return withAuditContext({ ip: clientIpFromHeaders(request.headers), endpoint: 'token' }, () => token(request))
+}
+
+// One async function for the whole pipeline (no wrapper per step): on Node 20 every promise
+// costs a promise hook while Next.js's AsyncLocalStorage is active in the process.
+async function token(request: Request): Promise<Response> {
+  if (request.method !== 'POST') return methodNotAllowed(['POST'])
+  let issuing: { clientId: string; grantType: string } | undefined
+  try {
+    const params = await readForm(request)
+    const grant = selectGrant(params)
+    const client = await throttledAuthentication(request, params, 'token', () => authenticateClient(request, params))
+    await spendRequestBudget('token', client.clientId)
+    issuing = { clientId: client.clientId, grantType: grant.grantType }
+    const validated = await validateTokenRequest(grant, params, client)
+    return json(await generateTokenResponse(validated), { headers: NO_STORE })
+  } catch (error) {
+    // Duende's TokenIssuedFailureEvent: the error code only (details may echo input).
+    if (issuing && isOAuthError(error)) audit('token.failed', { outcome: 'failure', client_id: issuing.clientId, grant_type: issuing.grantType, reason: error.code })
+    return oauthErrorResponse({ endpoint: 'token' }, error)
+  }
 }
 
 /** Every other method: 405 with `Allow: POST` (RFC 9110 §15.5.6). */

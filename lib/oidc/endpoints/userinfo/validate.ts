@@ -6,7 +6,7 @@ import type { UserAccount } from '../../../config/model'
 import type { Db } from '../../../db/client'
 import { log } from '../../../log'
 import { findClient } from '../../../stores/clients'
-import { findReferenceToken } from '../../../stores/grants'
+import { findReferenceTokenWithUser } from '../../../stores/grants'
 import { findUserBySubject } from '../../../stores/users'
 import { ACCESS_TOKEN_TYP } from '../../../tokens/access-token'
 import { verifyOwnJwt, type JwtDeps } from '../../../tokens/jwt'
@@ -29,7 +29,7 @@ export interface ValidatedUserInfoRequest {
 const COMPACT_JWS = /^[A-Za-z0-9_-]+\.[A-Za-z0-9_-]*\.[A-Za-z0-9_-]*$/
 
 export async function validateUserInfoRequest(token: string, deps: UserInfoDeps = {}): Promise<ValidatedUserInfoRequest> {
-  const claims = await accessTokenClaims(token, deps)
+  const { claims, user: storedWithToken } = await accessTokenClaims(token, deps)
 
   // RFC 6750 §3.1: a valid token without the right scope is insufficient_scope (403), not
   // invalid_token — the client may fix it by asking for `openid`. A client_credentials token
@@ -45,7 +45,8 @@ export async function validateUserInfoRequest(token: string, deps: UserInfoDeps 
   const client = await findClient(clientId, deps.db)
   if (!client?.enabled) throw invalidToken(`client ${clientId} is unknown or disabled`)
 
-  const user = await findUserBySubject(claims.sub, deps.db)
+  // A reference token's user came with it (one statement); a JWT's is read now.
+  const user = storedWithToken !== undefined && storedWithToken?.subjectId === claims.sub ? storedWithToken : await findUserBySubject(claims.sub, deps.db)
   if (!user?.enabled) throw invalidToken(`user ${claims.sub} is unknown or disabled`)
 
   return { user, clientId, scopes }
@@ -55,7 +56,7 @@ export async function validateUserInfoRequest(token: string, deps: UserInfoDeps 
  * The claims of a JWT access token (signature, issuer, typ at+jwt, expiry checked) or of a
  * reference token (looked up in the store on every call, so revocation takes effect at once).
  */
-async function accessTokenClaims(token: string, deps: UserInfoDeps): Promise<Record<string, unknown>> {
+async function accessTokenClaims(token: string, deps: UserInfoDeps): Promise<{ claims: Record<string, unknown>; user?: UserAccount | null }> {
   if (COMPACT_JWS.test(token)) {
     let payload: JWTPayload
     try {
@@ -64,11 +65,11 @@ async function accessTokenClaims(token: string, deps: UserInfoDeps): Promise<Rec
       log.info({ reason: (error as { reason?: string }).reason, detail: (error as Error).message }, 'userinfo: JWT access token refused')
       throw invalidToken('JWT access token failed verification')
     }
-    return payload
+    return { claims: payload }
   }
-  const stored = await findReferenceToken(token, deps.db)
+  const stored = await findReferenceTokenWithUser(token, deps.db)
   if (!stored) throw invalidToken('unknown, expired or revoked reference token')
-  return stored.claims
+  return { claims: stored.token.claims, user: stored.user }
 }
 
 /** RFC 9068 §2.2.3 makes `scope` a space-delimited string; an array (Duende's default) is accepted too. */

@@ -1,21 +1,19 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { beforeAll, describe, expect, it } from 'vitest'
 import type { ClientConfig } from '../../../../config/model'
 import { findClient } from '../../../../stores/clients'
-import { createTestDb, type TestDb } from '../../../../test-support/test-db'
+import { useTestDb } from '../../../../test-support/use-test-db'
 import { importFixture } from '../test-fixture'
 import { checkScope } from './check-scope'
 import { params } from './test-client'
 
-let t: TestDb
+const t = useTestDb()
 let web: ClientConfig
 let noOffline: ClientConfig
 beforeAll(async () => {
-  t = await createTestDb()
   await importFixture(t.db)
   web = (await findClient('web', t.db))!
   noOffline = (await findClient('no-offline', t.db))!
 })
-afterAll(() => t.dispose())
 
 const check = (scope: string | undefined, client: ClientConfig) => checkScope(params(scope === undefined ? {} : { scope }), client, t.db)
 

@@ -105,6 +105,33 @@ describe('refresh tokens from the code exchange', () => {
   })
 })
 
+describe('a code of a client with stored tokens, exchanged 10 times at once (issue 6 §3)', () => {
+  it('gives tokens to exactly one exchange, and the replays revoke them: nothing of the family lives', async () => {
+    const scopes = ALL
+    const authorizationId = await createAuthorization({ clientId: 'ref', subjectId: 'alice-sub', sessionId: 'SID-1', scopes }, t.db)
+    const code = newHandle()
+    await storeCode(code, { clientId: 'ref', subjectId: 'alice-sub', sessionId: 'SID-1', authorizationId, redirectUri: 'https://app.example/cb', scopes, codeChallenge: CHALLENGE, codeChallengeMethod: 'S256', authTime: 1_800_000_000, amr: ['pwd'] }, 300, t.db)
+    const form = { grant_type: 'authorization_code', code, redirect_uri: 'https://app.example/cb', code_verifier: VERIFIER }
+    const answers = await Promise.all(Array.from({ length: 10 }, () => token('ref', form)))
+    const winners = answers.filter((a) => a.status === 200)
+    expect(winners).toHaveLength(1)
+    expect(answers.filter((a) => a.status === 400 && a.body.error === 'invalid_grant')).toHaveLength(9)
+    const won = winners[0]!.body
+    expect(typeof won.refresh_token).toBe('string')
+    expect(await findRefreshToken(String(won.refresh_token), t.db)).toBeNull()
+    expect(await findReferenceToken(String(won.access_token), t.db)).toBeNull()
+    expect(await findAuthorization(authorizationId, t.db)).toBeNull()
+    expect(await t.db.persistedGrant.count({ where: { authorizationId } })).toBe(0)
+    expect((await refresh('ref', String(won.refresh_token))).body.error).toBe('invalid_grant')
+  })
+
+  it('a single exchange stores its refresh and reference tokens with the consumed code', async () => {
+    const first = await exchange('ref')
+    expect(await findRefreshToken(String(first.refresh_token), t.db)).not.toBeNull()
+    expect(await findReferenceToken(String(first.access_token), t.db)).toMatchObject({ clientId: 'ref', subjectId: 'alice-sub', authorizationId: first.authorizationId })
+  })
+})
+
 describe('grant_type=refresh_token', () => {
   it('returns new tokens, a rotated refresh token and a new identity token; no-store', async () => {
     const first = await exchange()

@@ -11,7 +11,6 @@ import type { ApiResourceConfig, ClientConfig, UserAccount } from '../../../../c
 import { audit } from '../../../../audit'
 import { isFamilyGone, touchAuthorization } from '../../../../stores/authorizations'
 import { loadResourceCatalog } from '../../../../stores/resources'
-import { findUserBySubject } from '../../../../stores/users'
 import { accessTokenSigningAlgorithm, issueAccessToken } from '../../../../tokens/access-token'
 import { issueIdToken } from '../../../../tokens/id-token'
 import { renewRefreshToken, resolveRefreshToken, type UsableRefreshToken } from '../../../../tokens/refresh-token'
@@ -48,7 +47,8 @@ export const refreshTokenGrant: GrantHandler<RefreshTokenRequest> = {
     const { token } = usable
     // Duende: a client that lost allowOfflineAccess can no longer use its refresh tokens.
     if (!client.allowOfflineAccess) throw invalidGrant(`client ${client.clientId} no longer allows offline access`)
-    const user = await findUserBySubject(token.subjectId)
+    // Read with the token, in the same statement (users are never cached: disabling one counts at once).
+    const user = usable.user
     if (!user?.enabled) throw invalidGrant(`user ${token.subjectId} is gone or disabled`)
 
     const widened = requested?.filter((s) => !token.scopes.includes(s)) ?? []
@@ -89,7 +89,7 @@ export const refreshTokenGrant: GrantHandler<RefreshTokenRequest> = {
 async function refreshTokens({ client, usable, user, scopes, resources, accessTokenClaims, storedClaims }: RefreshTokenRequest): Promise<TokenResponse> {
   const renewed = await renewRefreshToken(usable, client, storedClaims)
   const { token } = renewed
-  await touchAuthorization(token.authorizationId)
+  await touchAuthorization(token.authorizationId, undefined, usable.familyLastUsedAt)
   const authTime = token.authTime ?? Math.floor(token.originalCreationTime.getTime() / 1000)
 
   const accessToken = await issueAccessToken({
