@@ -4,6 +4,7 @@
 //   npm run bench -- [--duration 15] [--runs 3] [--connections 32] [--only name,name]
 //                    [--pool 12000] [--peer-pool 30000] [--code-duration 5]   (codes minted per code-exchange run)
 //                    [--warmup 3]                          (unmeasured seconds per workload and side)
+//                    [--port 4200]                         (ours; a second ours on +1, the peer on -100)
 //   npm run bench -- --scale 1000000     ours with N stored grants against ours with an empty store
 //                                        (after --settle 120 s, for the grant clean-up's first pass)
 //   npm run bench -- --baseline <dir>    ours against ours as checked out in <dir> (before/after)
@@ -41,6 +42,8 @@ const BASELINE = option('baseline', '')
 const WARMUP = Number(option('warmup', '3'))
 /** --scale: seconds to wait after start-up, for the grant clean-up's first pass to finish. */
 const SETTLE = Number(option('settle', '120'))
+/** Ours listens on PORT (a second server of ours on PORT + 1), the peer on PORT - 100: another port lets two runs share a machine. */
+const PORT = Number(option('port', '4200'))
 /**
  * Codes are single use and slow to make (a trip through the authorization endpoint each, a few
  * hundred a second): the code-exchange runs last CODE_DURATION seconds, on POOL codes minted
@@ -72,10 +75,10 @@ async function main() {
   mkdirSync(OUT, { recursive: true })
   if (PROFILE) return profileAll()
   const [left, right] = SCALE
-    ? [await startOurServer({ port: 4200, seed: SCALE, label: `ours, ${SCALE.toLocaleString('en-US')} grants` }), await startOurServer({ port: 4201, label: 'ours, empty store' })]
+    ? [await startOurServer({ port: PORT, seed: SCALE, label: `ours, ${SCALE.toLocaleString('en-US')} grants` }), await startOurServer({ port: PORT + 1, label: 'ours, empty store' })]
     : BASELINE
-      ? [await startOurServer({ port: 4200, label: 'ours' }), await startOurServer({ port: 4201, label: `ours at ${BASELINE}`, root: path.resolve(BASELINE) })]
-      : [await startOurServer({ port: 4200, label: 'ours' }), await startPeer(4100)]
+      ? [await startOurServer({ port: PORT, label: 'ours' }), await startOurServer({ port: PORT + 1, label: `ours at ${BASELINE}`, root: path.resolve(BASELINE) })]
+      : [await startOurServer({ port: PORT, label: 'ours' }), await startPeer(PORT - 100)]
   try {
     if (SCALE && SETTLE) {
       // The grant clean-up job's first pass starts within a minute of start-up; on the seeded
@@ -408,7 +411,7 @@ async function profileAll() {
     rmSync(dir, { recursive: true, force: true })
     mkdirSync(dir, { recursive: true })
     let seconds = DURATION
-    const result = await withServer({ port: 4200, label: 'ours', nodeArgs: ['--cpu-prof', `--cpu-prof-dir=${dir}`] }, async (side) => {
+    const result = await withServer({ port: PORT, label: 'ours', nodeArgs: ['--cpu-prof', `--cpu-prof-dir=${dir}`] }, async (side) => {
       const spec = (await ourSpecs(side))[name]
       seconds = spec.duration ?? DURATION
       return runWorkload(side, spec)
