@@ -4,7 +4,8 @@ import path from 'node:path'
 import { pathToFileURL } from 'node:url'
 import type { NextConfig } from 'next'
 import { afterEach, describe, expect, it } from 'vitest'
-import { json, methodNotAllowed, SECURITY_HEADERS, serializedBody, strictTransportSecurity } from './http'
+import { serializedBody } from './held-body'
+import { json, methodNotAllowed, SECURITY_HEADERS, strictTransportSecurity } from './http'
 
 const NEXT_CONFIG = pathToFileURL(path.resolve(import.meta.dirname, '..', '..', 'next.config.js')).href
 

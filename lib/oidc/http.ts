@@ -3,6 +3,7 @@
 // so it can be served by a Next.js route handler or straight from node:http.
 import { log } from '../log'
 import { isOAuthError, OAuthError, serverError } from './errors'
+import { SerializedResponse } from './held-body'
 
 /** RFC 6749 §5.1 / RFC 9700: responses carrying tokens or token errors are never cached. */
 export const NO_STORE: Readonly<Record<string, string>> = Object.freeze({ 'Cache-Control': 'no-store', Pragma: 'no-cache' })
@@ -32,105 +33,15 @@ export function json(body: unknown, init: { status?: number; headers?: Record<st
   return serializedJson(JSON.stringify(body), init)
 }
 
-/** json() for a body serialized beforehand (discovery and JWKS keep theirs between requests). */
+/**
+ * json() for a body serialized beforehand (discovery and JWKS keep theirs between requests).
+ * The Response keeps the text: the fast path writes it without a stream (lib/oidc/held-body.ts).
+ */
 export function serializedJson(text: string, init: { status?: number; headers?: Record<string, string> } = {}): Response {
   return new SerializedResponse(text, {
     status: init.status ?? 200,
     headers: { 'Content-Type': 'application/json; charset=utf-8', ...SECURITY_HEADERS, ...init.headers },
   })
-}
-
-// ---------------------------------------------------------------- serialized responses
-
-const SERIALIZED = Symbol.for('tokenservice.serializedBody')
-
-interface Serialized {
-  [SERIALIZED]?: { text: string; used: boolean; stream?: ReadableStream<Uint8Array> | null }
-}
-
-/**
- * A Response that keeps its body as the text it was made from. On Node 20 a Response built
- * with a body makes a web ReadableStream at once (15-30 µs, most of it makeTransferable);
- * this one is built without and makes the stream only when something reads the body (Next.js
- * does, through `body`). The node:http fast path writes the text itself (serializedBody).
- */
-class SerializedResponse extends Response {
-  constructor(text: string, init: ResponseInit) {
-    super(null, init)
-    // A Symbol.for key, not a private field: the fast path may hold another copy of this module.
-    ;(this as Serialized)[SERIALIZED] = { text, used: false }
-  }
-
-  #take(): Response {
-    const state = (this as Serialized)[SERIALIZED]!
-    if (state.used) throw new TypeError('Body is unusable: Body has already been read')
-    state.used = true
-    return new Response(state.text, { status: this.status, statusText: this.statusText, headers: this.headers })
-  }
-
-  override async text(): Promise<string> {
-    return this.#take().text()
-  }
-
-  override async json(): Promise<unknown> {
-    return this.#take().json()
-  }
-
-  override async arrayBuffer(): Promise<ArrayBuffer> {
-    return this.#take().arrayBuffer()
-  }
-
-  override async blob(): Promise<Blob> {
-    return this.#take().blob()
-  }
-
-  override async bytes(): Promise<Uint8Array<ArrayBuffer>> {
-    return this.#take().bytes()
-  }
-
-  override async formData(): Promise<FormData> {
-    return this.#take().formData()
-  }
-
-  override clone(): Response {
-    const state = (this as Serialized)[SERIALIZED]!
-    if (state.used) throw new TypeError('Response.clone: Body has already been consumed.')
-    return new SerializedResponse(state.text, { status: this.status, statusText: this.statusText, headers: this.headers })
-  }
-}
-
-// `body` and `bodyUsed` are accessors on Response.prototype that TypeScript declares as
-// properties, so they are redefined here. The same stream on every access; handing it out
-// counts as reading it (bodyUsed turns true then rather than at its first chunk).
-Object.defineProperties(SerializedResponse.prototype, {
-  body: {
-    configurable: true,
-    get(this: SerializedResponse & Serialized) {
-      const state = this[SERIALIZED]!
-      if (state.stream === undefined) {
-        state.stream = state.used ? null : new Response(state.text).body
-        state.used = true
-      }
-      return state.stream
-    },
-  },
-  bodyUsed: {
-    configurable: true,
-    get(this: SerializedResponse & Serialized) {
-      return this[SERIALIZED]!.used
-    },
-  },
-})
-
-/**
- * The body text of a Response made by json() and not yet read, marking it read; undefined
- * for any other Response, whose body is then read as a stream.
- */
-export function serializedBody(response: Response): string | undefined {
-  const state = (response as Serialized)[SERIALIZED]
-  if (!state || state.used) return undefined
-  state.used = true
-  return state.text
 }
 
 /** An RFC 6749 §5.2 error as JSON, never cached. */

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest'
 import { isOAuthError } from './errors'
-import { BufferedRequest } from '../server/buffered-request'
+import { BufferedRequest } from './held-body'
 import { decodeUrlEncoded, MAX_BODY_BYTES, paramsFrom, readForm, readQuery } from './params'
 
 const form = (body: BodyInit, type = 'application/x-www-form-urlencoded') =>

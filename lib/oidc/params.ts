@@ -3,7 +3,7 @@
 // and text that is not valid UTF-8 or holds control characters rejected (RFC 6749 Appendix B:
 // parameters are UTF-8; Appendix A: every protocol value is printable). URLSearchParams would
 // silently turn %FF into U+FFFD and pass %00 through; here both are invalid_request.
-import { bufferedBody } from '../server/buffered-request'
+import { bufferedBody } from './held-body'
 import { invalidRequest } from './errors'
 
 /** Largest form body any protocol endpoint accepts. */
@@ -113,8 +113,8 @@ export async function readBodyText(request: Request, limit: number): Promise<str
 }
 
 /**
- * The body already in memory (read in advance by the node:http fast path, lib/server/
- * buffered-request.ts: no stream, no promise), or undefined when it must be read as a stream.
+ * The body already in memory (read in advance by the node:http fast path: a BufferedRequest
+ * of lib/oidc/held-body.ts, no stream, no promise), or undefined when it must be read as a stream.
  * A declared length over the limit is refused either way, before anything is read.
  */
 function bufferedText(request: Request, limit: number): string | undefined {

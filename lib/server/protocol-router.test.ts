@@ -6,7 +6,7 @@ import { afterEach, describe, expect, it } from 'vitest'
 import { createDiscoveryEndpoint } from '../oidc/endpoints/discovery/handler'
 import { json, NO_STORE } from '../oidc/http'
 import { MAX_BODY_BYTES, readForm } from '../oidc/params'
-import { BufferedRequest } from './buffered-request'
+import { BufferedRequest } from '../oidc/held-body'
 import { serve, type Handler } from './protocol-router'
 
 let server: Server | undefined

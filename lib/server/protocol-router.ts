@@ -7,10 +7,9 @@
 import type { IncomingMessage, ServerResponse } from 'node:http'
 import { Readable } from 'node:stream'
 import { log } from '../log'
-import { serializedBody } from '../oidc/http'
+import { BufferedRequest, serializedBody } from '../oidc/held-body'
 import { MAX_BODY_BYTES } from '../oidc/params'
 import { ROUTES } from '../oidc/routes'
-import { BufferedRequest } from './buffered-request'
 
 export type Handler = (request: Request) => Promise<Response> | Response
 type RouteModule = Partial<Record<'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE' | 'OPTIONS' | 'HEAD', Handler>>
@@ -71,7 +70,7 @@ export async function serve(handler: Handler, req: IncomingMessage, res: ServerR
     // Anything larger: the connection cannot carry another request, so it is closed rather
     // than let the next request hang behind the rest.
     if (!req.complete && !(await drained(req, request))) headers.push('connection', 'close')
-    // json() keeps the text it serialized (lib/oidc/http.ts): written as is, no stream read.
+    // json() keeps the text it serialized (lib/oidc/held-body.ts): written as is, no stream read.
     const text = serializedBody(response)
     const body = text !== undefined ? Buffer.from(text, 'utf8') : response.body ? Buffer.from(await response.arrayBuffer()) : undefined
     if (body !== undefined) headers.push('content-length', String(body.byteLength))

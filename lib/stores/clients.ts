@@ -2,7 +2,7 @@
 // config cache; the import writes through upsertClient inside its transaction.
 import type { AccessTokenType, ClientConfig, RefreshTokenExpiration, RefreshTokenUsage, SigningAlgorithm } from '../config/model'
 import { db as defaultDb, type Db, type Prisma } from '../db/client'
-import { cachedConfig } from './config-cache'
+import { cachedConfig, peekConfig } from './config-cache'
 import { asStringArray, changedFields, deepFreeze, distinctSecrets, sameSecrets, type SecretRecord, type UpsertOutcome } from './config-rows'
 import type { Tx } from './transaction'
 
@@ -14,11 +14,19 @@ export interface ClientRecord extends Omit<ClientConfig, 'secrets'> {
 }
 
 /** The client, enabled or not (callers check `enabled`), or null. Cached. */
-export async function findClient(clientId: string, database: Db = defaultDb()): Promise<ClientConfig | null> {
+export function findClient(clientId: string, database: Db = defaultDb()): Promise<ClientConfig | null> {
   return cachedConfig(`client:${clientId}`, async () => {
     const row = await database.client.findUnique({ where: { clientId }, include: { secrets: true } })
     return row && deepFreeze(toClientConfig(row))
   }, database)
+}
+
+/**
+ * findClient's answer without a promise when the cache holds it (see peekConfig): the client
+ * or null; undefined when not known at once (then call findClient).
+ */
+export function peekClient(clientId: string, database: Db = defaultDb()): ClientConfig | null | undefined {
+  return peekConfig<ClientConfig | null>(`client:${clientId}`, database)?.value
 }
 
 /** Every client, by clientId (admin listings; not cached). */

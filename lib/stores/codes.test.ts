@@ -2,7 +2,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest'
 import { testClock } from '../clock'
 import { createTestDb, type TestDb } from '../test-support/test-db'
 import { hashHandle, newHandle } from '../tokens/handles'
-import { createAuthorization, findAuthorization, revokeAuthorization } from './authorizations'
+import { createAuthorization, findAuthorization, isFamilyGone, revokeAuthorization } from './authorizations'
 import { findCode, redeemCodeOnce, storeCode, type AuthorizationCodeData } from './codes'
 import { grantRow } from './grants'
 import { createUser } from './users'
@@ -117,10 +117,21 @@ describe('findCode + redeemCodeOnce (the token endpoint: read, build, then consu
     const { handle, authorizationId } = await newCode()
     const good = tokenOf(authorizationId)
     const orphan = tokenOf('no-such-family') // foreign key violation
-    await expect(redeemCodeOnce(handle, [good.row, orphan.row], t.db)).rejects.toThrow()
+    const failure = await redeemCodeOnce(handle, [good.row, orphan.row], t.db).catch((error: unknown) => error)
+    // Recognised as "the family is gone", which the code exchange answers with invalid_grant.
+    expect(isFamilyGone(failure)).toBe(true)
     expect(await stored(good.handle)).toBe(0)
     expect((await findCode(handle, t.db)).outcome).toBe('usable')
     expect(await redeemCodeOnce(handle, [good.row], t.db)).toBe(true)
+  })
+
+  it('a family revoked before the redemption: nothing is stored, and the error says so', async () => {
+    const { handle, authorizationId } = await newCode()
+    const token = tokenOf(authorizationId)
+    await revokeAuthorization(authorizationId, t.db)
+    // The code went with its family (cascade): the redemption finds nothing to consume.
+    expect(await redeemCodeOnce(handle, [token.row], t.db)).toBe(false)
+    expect(await stored(token.handle)).toBe(0)
   })
 
   it('refuses an expired code without consuming it, and a revoked one', async () => {

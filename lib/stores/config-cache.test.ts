@@ -2,8 +2,8 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest'
 import { testClock } from '../clock'
 import { createDb, type Db } from '../db/client'
 import { createTestDb, type TestDb } from '../test-support/test-db'
-import { findClient } from './clients'
-import { bumpConfigVersion, cachedConfig, invalidateConfigCache, readConfigVersion } from './config-cache'
+import { findClient, peekClient } from './clients'
+import { bumpConfigVersion, cachedConfig, invalidateConfigCache, peekConfig, readConfigVersion } from './config-cache'
 import { inTransaction } from './transaction'
 
 // The server's process and "another process" (the admin CLI): two clients on one SQLite file.
@@ -75,6 +75,45 @@ describe('config cache', () => {
     }
     await expect(cachedConfig('flaky', flaky, t.db)).rejects.toThrow('database hiccup')
     expect(await cachedConfig('flaky', flaky, t.db)).toBe('ok')
+  })
+
+  it('peekConfig answers without a promise only what cachedConfig would answer from the cache', async () => {
+    testClock.set(new Date('2030-01-01T00:00:00Z'))
+    await renameClient('peeked')
+    invalidateConfigCache()
+    expect(peekClient('c1', t.db)).toBeUndefined() // not loaded yet
+    expect((await findClient('c1', t.db))!.clientName).toBe('peeked')
+    expect(peekClient('c1', t.db)?.clientName).toBe('peeked')
+    // A client that does not exist is cached as null (known), not as "ask again".
+    expect(await findClient('nobody', t.db)).toBeNull()
+    expect(peekClient('nobody', t.db)).toBeNull()
+
+    // Another process changes it: within the TTL the cached value stands (the same bound as
+    // cachedConfig); once a version check is due, peek defers to cachedConfig, which sees the change.
+    await renameClient('changed')
+    await inTransaction(other, bumpConfigVersion)
+    testClock.advance(TTL - 1)
+    expect(peekClient('c1', t.db)?.clientName).toBe('peeked')
+    testClock.advance(1)
+    expect(peekClient('c1', t.db)).toBeUndefined()
+    expect((await findClient('c1', t.db))!.clientName).toBe('changed')
+    expect(peekClient('c1', t.db)?.clientName).toBe('changed')
+
+    invalidateConfigCache()
+    expect(peekClient('c1', t.db)).toBeUndefined()
+  })
+
+  it('peekConfig never hands out a failed or unfinished load', async () => {
+    let release: ((value: string) => void) | undefined
+    const pending = cachedConfig('slow', () => new Promise<string>((resolve) => (release = resolve)), t.db)
+    // The load starts once the version check (if one is due) is done.
+    while (!release) await new Promise((resolve) => setTimeout(resolve, 1))
+    expect(peekConfig('slow', t.db)).toBeUndefined()
+    release('done')
+    expect(await pending).toBe('done')
+    expect(peekConfig('slow', t.db)).toEqual({ value: 'done' })
+    await expect(cachedConfig('broken', async () => Promise.reject(new Error('no')), t.db)).rejects.toThrow('no')
+    expect(peekConfig('broken', t.db)).toBeUndefined()
   })
 
   it('counts the version up from 1', async () => {

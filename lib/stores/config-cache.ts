@@ -16,8 +16,14 @@ export const CONFIG_VERSION_SETTING = 'config.version'
 /** Bounds the memory an attacker can make us spend by asking for many unknown client ids. */
 const MAX_ENTRIES = 1000
 
+interface Entry {
+  promise: Promise<unknown>
+  /** Set when the load succeeded: what peekConfig hands out without a promise. */
+  loaded?: { value: unknown }
+}
+
 interface CacheState {
-  entries: Map<string, Promise<unknown>>
+  entries: Map<string, Entry>
   /** The config.version seen at the last check (null: no import yet). */
   version: string | null | undefined
   checkedAt: number
@@ -35,19 +41,43 @@ export function invalidateConfigCache(): void {
 }
 
 /** Returns the cached value for `key`, loading it when absent or when the configuration changed. */
-export async function cachedConfig<T>(key: string, load: () => Promise<T>, database: Db = defaultDb()): Promise<T> {
+export function cachedConfig<T>(key: string, load: () => Promise<T>, database: Db = defaultDb()): Promise<T> {
   const ttlMs = loadSettings().configCacheSeconds * 1000
   if (ttlMs <= 0) return load()
   const state = stateFor(database)
-  await checkVersion(state, database, ttlMs)
-  const cached = state.entries.get(key) as Promise<T> | undefined
+  // Not async, and no wait when the version was checked within the TTL (nearly always): the
+  // cached promise itself is handed out.
+  if (nowMs() - state.checkedAt < ttlMs) return entryFor(state, key, load).promise as Promise<T>
+  return checkVersion(state, database).then(() => entryFor(state, key, load).promise as Promise<T>)
+}
+
+/**
+ * The cached value for `key` without a promise, as `{ value }`, when it is loaded and still
+ * current (the version was checked within the TTL, as cachedConfig would do); else undefined,
+ * and the caller asks cachedConfig. The staleness bound is cachedConfig's.
+ */
+export function peekConfig<T>(key: string, database: Db = defaultDb()): { value: T } | undefined {
+  const ttlMs = loadSettings().configCacheSeconds * 1000
+  if (ttlMs <= 0) return undefined
+  const state = stateFor(database)
+  if (nowMs() - state.checkedAt >= ttlMs) return undefined
+  return state.entries.get(key)?.loaded as { value: T } | undefined
+}
+
+function entryFor(state: CacheState, key: string, load: () => Promise<unknown>): Entry {
+  const cached = state.entries.get(key)
   if (cached) return cached
-  const loading = load()
-  state.entries.set(key, loading)
+  const entry: Entry = { promise: load() }
+  state.entries.set(key, entry)
   if (state.entries.size > MAX_ENTRIES) state.entries.delete(state.entries.keys().next().value!)
-  // A failed load is not remembered: the next caller tries again.
-  loading.catch(() => state.entries.get(key) === loading && state.entries.delete(key))
-  return loading
+  entry.promise.then(
+    (value) => {
+      entry.loaded = { value }
+    },
+    // A failed load is not remembered: the next caller tries again.
+    () => state.entries.get(key) === entry && state.entries.delete(key),
+  )
+  return entry
 }
 
 function stateFor(database: Db): CacheState {
@@ -64,8 +94,7 @@ function stateFor(database: Db): CacheState {
   return state
 }
 
-async function checkVersion(state: CacheState, database: Db, ttlMs: number): Promise<void> {
-  if (nowMs() - state.checkedAt < ttlMs) return
+async function checkVersion(state: CacheState, database: Db): Promise<void> {
   // Concurrent requests share one read of the version row.
   state.checking ??= (async () => {
     try {

@@ -3,7 +3,7 @@
 // (`hashHandle`), so a copy of the database yields no usable token.
 //
 // Each grant type gets its own intention-named functions built on the shared pieces at the
-// end (`grantRow`, `insertGrant`, `insertGrants`, `GRANT_COLUMNS` + `toStoredGrant`), either
+// end (`grantRow`, `insertGrant`, `GRANT_COLUMNS` + `toStoredGrant`), either
 // here or in a sibling store:
 //   authorization codes  → codes.ts (storeCode, findCode, redeemCodeOnce: a conditional
 //                          UPDATE WHERE consumedTime IS NULL whose count must be 1)
@@ -59,7 +59,7 @@ export interface StoredReferenceToken extends ReferenceTokenRecord {
   creationTime: Date
 }
 
-/** The row of a reference token, for `insertGrants` (stored together with other grants). */
+/** The row of a reference token, for `insertGrant` or a code redemption (stored together with other grants). */
 export function referenceTokenRow(handle: string, token: ReferenceTokenRecord): NewGrantRow {
   return grantRow('reference_token', handle, token, token.expiration, { claims: token.claims })
 }
@@ -127,11 +127,6 @@ export async function insertGrant(database: Tx, row: NewGrantRow): Promise<void>
     INSERT INTO "PersistedGrant" ("key", "type", "clientId", "subjectId", "sessionId", "authorizationId", "creationTime", "expiration", "data")
     VALUES (${row.key}, ${row.type}, ${owner.clientId}, ${owner.subjectId ?? null}, ${owner.sessionId ?? null}, ${owner.authorizationId ?? null},
             ${row.creationTime}, ${row.expiration}, ${row.data})`
-}
-
-/** Several grants, one INSERT each (inside the caller's transaction when given one). */
-export async function insertGrants(database: Tx, rows: readonly NewGrantRow[]): Promise<void> {
-  for (const row of rows) await insertGrant(database, row)
 }
 
 const GRANT_COLUMN_NAMES = ['type', 'clientId', 'subjectId', 'sessionId', 'authorizationId', 'creationTime', 'expiration', 'consumedTime', 'data']

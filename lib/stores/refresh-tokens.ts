@@ -59,7 +59,7 @@ interface RefreshTokenData {
 
 const TYPE = 'refresh_token'
 
-/** The row of a new refresh token, for `insertGrants` (stored together with other grants). */
+/** The row of a new refresh token, for `insertGrant` or a code redemption (stored together with other grants). */
 export function refreshTokenRow(handle: string, token: RefreshTokenRecord): NewGrantRow {
   const owner = { clientId: token.clientId, subjectId: token.subjectId, authorizationId: token.authorizationId, ...(token.sessionId && { sessionId: token.sessionId }) }
   return grantRow(TYPE, handle, owner, token.expiration, toData(token))

@@ -3,7 +3,7 @@
 // whole catalog at once (it is small) through the per-process config cache.
 import type { ApiResourceConfig, ApiScopeConfig, IdentityResourceConfig, SigningAlgorithm } from '../config/model'
 import { db as defaultDb, type Db, type Prisma } from '../db/client'
-import { cachedConfig } from './config-cache'
+import { cachedConfig, peekConfig } from './config-cache'
 import { asStringArray, changedFields, deepFreeze, distinctSecrets, sameSecrets, type SecretRecord, type UpsertOutcome } from './config-rows'
 import type { Tx } from './transaction'
 
@@ -20,9 +20,16 @@ export interface ResourceCatalog {
   resourcesForScopes(scopeNames: Iterable<string>): ApiResourceConfig[]
 }
 
-export async function loadResourceCatalog(database: Db = defaultDb()): Promise<ResourceCatalog> {
-  return cachedConfig('resources', () => readCatalog(database), database)
+export function loadResourceCatalog(database: Db = defaultDb()): Promise<ResourceCatalog> {
+  return cachedConfig(CATALOG_KEY, () => readCatalog(database), database)
 }
+
+/** The catalog without a promise when the cache holds it (see peekConfig); else undefined. */
+export function peekResourceCatalog(database: Db = defaultDb()): ResourceCatalog | undefined {
+  return peekConfig<ResourceCatalog>(CATALOG_KEY, database)?.value
+}
+
+const CATALOG_KEY = 'resources'
 
 export async function findApiResource(name: string, database?: Db): Promise<ApiResourceConfig | undefined> {
   return (await loadResourceCatalog(database)).findApiResource(name)

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { hashHandle, newHandle, randomBase64url } from './handles'
+import { hashHandle, newHandle, randomBase64url, randomBuffer } from './handles'
 
 describe('random handles', () => {
   it('are base64url of the asked number of bytes, and never repeat across pool refills', () => {
@@ -19,5 +19,16 @@ describe('random handles', () => {
     const bytes = Buffer.concat(Array.from({ length: 200 }, () => Buffer.from(randomBase64url(32), 'base64url')))
     expect(new Set(bytes).size).toBeGreaterThan(200)
     expect(hashHandle('x')).toBe('LXEWQrcmsEQBYnyp-6wy9chTD7GQPMTbAiWHF5IaSIE')
+  })
+
+  it('also hand out raw bytes (IVs): fresh copies, never the same bytes twice', () => {
+    const ivs = Array.from({ length: 1000 }, () => randomBuffer(12))
+    expect(ivs.every((iv) => iv.length === 12)).toBe(true)
+    expect(new Set(ivs.map((iv) => iv.toString('hex'))).size).toBe(1000)
+    const first = ivs[0]!.toString('hex')
+    randomBase64url(2048) // later draws (and a refill) do not change a buffer already handed out
+    randomBuffer(4000)
+    expect(ivs[0]!.toString('hex')).toBe(first)
+    expect(randomBuffer(5000)).toHaveLength(5000)
   })
 })

@@ -16,15 +16,31 @@ let offset = POOL_SIZE
 /** `bytes` fresh CSPRNG bytes as base64url (a jti, a handle). */
 export function randomBase64url(bytes: number): string {
   if (bytes > POOL_SIZE / 4) return randomFillSync(Buffer.allocUnsafe(bytes)).toString('base64url')
+  const at = take(bytes)
+  const text = pool.toString('base64url', at, at + bytes)
+  // Wiped, so a byte can never be read twice even if the bookkeeping above went wrong.
+  pool.fill(0, at, at + bytes)
+  return text
+}
+
+/** `bytes` fresh CSPRNG bytes in a new Buffer (an IV), from the same pool. */
+export function randomBuffer(bytes: number): Buffer {
+  if (bytes > POOL_SIZE / 4) return randomFillSync(Buffer.allocUnsafe(bytes))
+  const at = take(bytes)
+  const copy = Buffer.from(pool.subarray(at, at + bytes))
+  pool.fill(0, at, at + bytes)
+  return copy
+}
+
+/** Reserves `bytes` unread bytes of the pool (refilled when short) and returns where they start. */
+function take(bytes: number): number {
   if (offset + bytes > POOL_SIZE) {
     randomFillSync(pool)
     offset = 0
   }
-  const text = pool.toString('base64url', offset, offset + bytes)
-  // Wiped, so a byte can never be read twice even if the bookkeeping above went wrong.
-  pool.fill(0, offset, offset + bytes)
+  const at = offset
   offset += bytes
-  return text
+  return at
 }
 
 export function hashHandle(handle: string): string {

@@ -1,7 +1,7 @@
 // Refresh tokens (RFC 6749 §6, §10.4; RFC 9700 §4.14): lifetimes (Duende's Absolute / Sliding),
 // issue, rotation with reuse detection, and the grace path that keeps real clients working.
 // The design is explained in README.md, "Refresh token rotation".
-import { createCipheriv, createDecipheriv, hkdfSync, randomBytes } from 'node:crypto'
+import { createCipheriv, createDecipheriv, hkdfSync } from 'node:crypto'
 import { audit } from '../audit'
 import { now, nowMs } from '../clock'
 import { loadSettings } from '../config/env'
@@ -20,7 +20,7 @@ import {
   type RefreshTokenRecord,
   type StoredRefreshToken,
 } from '../stores/refresh-tokens'
-import { newHandle } from './handles'
+import { newHandle, randomBuffer } from './handles'
 
 type LifetimePolicy = Pick<ClientConfig, 'refreshTokenExpiration' | 'absoluteRefreshTokenLifetime' | 'slidingRefreshTokenLifetime'>
 
@@ -52,7 +52,7 @@ function keyFor(handle: string): Buffer {
 }
 
 export function sealSuccessor(presentedHandle: string, successorHandle: string): string {
-  const iv = randomBytes(12)
+  const iv = randomBuffer(12)
   const cipher = createCipheriv('aes-256-gcm', keyFor(presentedHandle), iv)
   const body = Buffer.concat([cipher.update(successorHandle, 'utf8'), cipher.final()])
   return Buffer.concat([iv, body, cipher.getAuthTag()]).toString('base64url')

@@ -4,7 +4,7 @@ import { createHash, timingSafeEqual } from 'node:crypto'
 import { now } from '../../clock'
 import type { ClientConfig, StoredSecret } from '../../config/model'
 import type { Db } from '../../db/client'
-import { findClient } from '../../stores/clients'
+import { findClient, peekClient } from '../../stores/clients'
 import { invalidClient, invalidRequest, type OAuthError } from '../errors'
 import type { Params } from '../params'
 
@@ -32,7 +32,9 @@ export async function authenticateClient(request: Request, params: Params, datab
       presented.method === 'client_secret_basic' ? { headers: { 'WWW-Authenticate': BASIC_CHALLENGE } } : undefined,
     )
 
-  const client = await findClient(presented.clientId, database)
+  // The cached client without a promise when the cache can answer at once (nearly always).
+  const peeked = peekClient(presented.clientId, database)
+  const client = peeked !== undefined ? peeked : await findClient(presented.clientId, database)
   if (!client || !client.enabled) {
     // Same work as for a real client, so response time does not tell which ids exist.
     if (presented.secret !== undefined) secretMatches(presented.secret, DUMMY_SECRETS)

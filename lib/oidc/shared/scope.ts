@@ -3,7 +3,7 @@
 // they address.
 import type { ApiResourceConfig, ClientConfig } from '../../config/model'
 import type { Db } from '../../db/client'
-import { loadResourceCatalog } from '../../stores/resources'
+import { loadResourceCatalog, peekResourceCatalog, type ResourceCatalog } from '../../stores/resources'
 import { invalidScope } from '../errors'
 
 /** RFC 6749 §3.3: scope-token = 1*( %x21 / %x23-5B / %x5D-7E ), joined by single spaces. */
@@ -46,10 +46,12 @@ export interface GrantedScopes {
  * (Duende's TokenRequestValidator: "ignoreImplicitIdentityScopes" for client_credentials).
  */
 export async function validateScopes(requested: string[] | undefined, client: ClientConfig, rules: ScopeRules, database?: Db): Promise<GrantedScopes> {
-  // The catalog holds enabled entries only; the filters below keep that true whatever it holds.
-  const catalog = await loadResourceCatalog(database)
-  const apiScopeNames = new Set(catalog.apiScopes.filter((s) => s.enabled).map((s) => s.name))
-  const identityNames = new Set(catalog.identityResources.filter((r) => r.enabled).map((r) => r.name))
+  return grantScopes(requested, client, rules, peekResourceCatalog(database) ?? (await loadResourceCatalog(database)))
+}
+
+/** validateScopes against a catalog the caller already has (no promise: the token endpoint's hot path). */
+export function grantScopes(requested: string[] | undefined, client: ClientConfig, rules: ScopeRules, catalog: ResourceCatalog): GrantedScopes {
+  const { apiScopeNames, identityNames } = scopeNames(catalog)
 
   let scopes: string[]
   if (requested === undefined) {
@@ -76,4 +78,26 @@ export async function validateScopes(requested: string[] | undefined, client: Cl
     resources,
     audiences: resources.map((r) => r.name),
   }
+}
+
+interface ScopeNames {
+  apiScopeNames: ReadonlySet<string>
+  identityNames: ReadonlySet<string>
+}
+
+// The name sets of a catalog, made once per catalog object (it is frozen, and an import or a
+// version change makes a new one) instead of on every request.
+const namesByCatalog = new WeakMap<ResourceCatalog, ScopeNames>()
+
+function scopeNames(catalog: ResourceCatalog): ScopeNames {
+  let names = namesByCatalog.get(catalog)
+  if (!names) {
+    // The catalog holds enabled entries only; the filters keep that true whatever it holds.
+    names = {
+      apiScopeNames: new Set(catalog.apiScopes.filter((s) => s.enabled).map((s) => s.name)),
+      identityNames: new Set(catalog.identityResources.filter((r) => r.enabled).map((r) => r.name)),
+    }
+    namesByCatalog.set(catalog, names)
+  }
+  return names
 }

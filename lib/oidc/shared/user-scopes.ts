@@ -9,17 +9,23 @@
 import type { ClientConfig } from '../../config/model'
 import type { Db } from '../../db/client'
 import { invalidScope } from '../errors'
-import { validateScopes, type GrantedScopes } from './scope'
+import { loadResourceCatalog, peekResourceCatalog, type ResourceCatalog } from '../../stores/resources'
+import { grantScopes, type GrantedScopes } from './scope'
 
 export const OPENID = 'openid'
 export const OFFLINE_ACCESS = 'offline_access'
 
 export async function validateUserScopes(requested: readonly string[], client: ClientConfig, database?: Db): Promise<GrantedScopes> {
+  return grantUserScopes(requested, client, peekResourceCatalog(database) ?? (await loadResourceCatalog(database)))
+}
+
+/** validateUserScopes against a catalog the caller already has (no promise). */
+export function grantUserScopes(requested: readonly string[], client: ClientConfig, catalog: ResourceCatalog): GrantedScopes {
   const offline = requested.includes(OFFLINE_ACCESS)
   if (offline && !client.allowOfflineAccess) throw invalidScope(`client ${client.clientId} may not request offline_access`)
   const others = requested.filter((s) => s !== OFFLINE_ACCESS)
   if (others.length === 0) throw invalidScope('offline_access alone grants nothing')
-  const granted = await validateScopes(others, client, { identityScopes: true }, database)
+  const granted = grantScopes(others, client, { identityScopes: true }, catalog)
   if (granted.identityScopes.length > 0 && !granted.identityScopes.includes(OPENID)) {
     throw invalidScope('identity scopes requested without openid')
   }

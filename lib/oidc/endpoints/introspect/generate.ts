@@ -11,7 +11,7 @@ import type { UserAccount } from '../../../config/model'
 import { epochSeconds } from '../../../clock'
 import { loadSettings } from '../../../config/env'
 import { log } from '../../../log'
-import { findClient } from '../../../stores/clients'
+import { findClient, peekClient } from '../../../stores/clients'
 import { findReferenceTokenWithUser } from '../../../stores/grants'
 import { findRefreshTokenInUse, type StoredRefreshToken } from '../../../stores/refresh-tokens'
 import { findUserBySubject } from '../../../stores/users'
@@ -53,24 +53,21 @@ async function findToken(request: ValidatedIntrospectionRequest, deps: Introspec
       return null
     }
   }
-  const lookups = {
-    access_token: async (): Promise<Found | null> => {
-      const found = await findReferenceTokenWithUser(token, deps.db)
-      if (!found) return null
-      const { token: stored, user } = found
-      return { kind: 'access_token', claims: stored.claims, ...(stored.subjectId && { subjectId: stored.subjectId, user }) }
-    },
-    refresh_token: async (): Promise<Found | null> => {
-      const found = await findRefreshTokenInUse(token, deps.db)
-      return found && { kind: 'refresh_token', token: found.token, user: found.user }
-    },
-  }
-  const order = request.hint === 'refresh_token' ? (['refresh_token', 'access_token'] as const) : (['access_token', 'refresh_token'] as const)
-  for (const kind of order) {
-    const found = await lookups[kind]()
-    if (found) return found
-  }
-  return null
+  // Written out rather than a table of lookups: one async call less per request.
+  if (request.hint === 'refresh_token') return (await findRefresh(token, deps)) ?? (await findAccess(token, deps))
+  return (await findAccess(token, deps)) ?? (await findRefresh(token, deps))
+}
+
+async function findAccess(token: string, deps: IntrospectionDeps): Promise<Found | null> {
+  const found = await findReferenceTokenWithUser(token, deps.db)
+  if (!found) return null
+  const { token: stored, user } = found
+  return { kind: 'access_token', claims: stored.claims, ...(stored.subjectId && { subjectId: stored.subjectId, user }) }
+}
+
+async function findRefresh(token: string, deps: IntrospectionDeps): Promise<Found | null> {
+  const found = await findRefreshTokenInUse(token, deps.db)
+  return found && { kind: 'refresh_token', token: found.token, user: found.user }
 }
 
 async function accessTokenResponse(found: Extract<Found, { kind: 'access_token' }>, caller: IntrospectionCaller, deps: IntrospectionDeps): Promise<IntrospectionResponse> {
@@ -108,7 +105,8 @@ async function refreshTokenResponse(token: StoredRefreshToken, user: UserAccount
 /** Duende's TokenValidator: a token stops being active when its client or user is disabled or gone. */
 async function ownersActive(clientId: unknown, subjectId: string | undefined, deps: IntrospectionDeps, readWithToken?: UserAccount | null): Promise<boolean> {
   if (typeof clientId !== 'string') return false
-  const client = await findClient(clientId, deps.db)
+  const peeked = peekClient(clientId, deps.db)
+  const client = peeked !== undefined ? peeked : await findClient(clientId, deps.db)
   if (!client?.enabled) return false
   if (subjectId === undefined) return true
   const user = readWithToken !== undefined ? readWithToken : await findUserBySubject(subjectId, deps.db)

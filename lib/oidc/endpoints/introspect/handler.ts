@@ -2,7 +2,7 @@
 // its metadata or {"active":false} out. Never cached.
 import { withAuditContext } from '../../../audit'
 import { clientIpFromHeaders } from '../../../security/client-ip'
-import { handleOAuth, json, methodNotAllowed, NO_STORE } from '../../http'
+import { json, methodNotAllowed, NO_STORE, oauthErrorResponse } from '../../http'
 import { readForm } from '../../params'
 import { spendRequestBudget, throttledAuthentication, type ThrottleDeps } from '../../shared/throttle'
 import { generateIntrospectionResponse } from './generate'
@@ -18,16 +18,22 @@ export async function introspectionMethodNotAllowed(): Promise<Response> {
 }
 
 /** The endpoint with injectable stores (tests pass their own database and keys). */
-export async function handleIntrospectionRequest(request: Request, deps: IntrospectionDeps & ThrottleDeps): Promise<Response> {
-  return withAuditContext({ ip: clientIpFromHeaders(request.headers), endpoint: 'introspection' }, () =>
-    handleOAuth({ endpoint: 'introspect' }, async () => {
-      if (request.method !== 'POST') return methodNotAllowed(['POST'])
-      const params = await readForm(request)
-      // The caller authenticates under the failure throttle, then spends from its budget.
-      const validated = await throttledAuthentication(request, params, 'introspection', () => validateIntrospectionRequest(request, params, deps), deps)
-      const caller = validated.caller.kind === 'resource' ? `api:${validated.caller.resource.name}` : `client:${validated.caller.client.clientId}`
-      await spendRequestBudget('introspection', caller, deps)
-      return json(await generateIntrospectionResponse(validated, deps), { headers: { ...NO_STORE } })
-    }),
-  )
+export function handleIntrospectionRequest(request: Request, deps: IntrospectionDeps & ThrottleDeps): Promise<Response> {
+  return withAuditContext({ ip: clientIpFromHeaders(request.headers), endpoint: 'introspection' }, () => introspect(request, deps))
+}
+
+// One async function for the whole pipeline (handleOAuth's try/catch written out): on Node 20
+// every promise costs a promise hook while Next.js's AsyncLocalStorage is active in the process.
+async function introspect(request: Request, deps: IntrospectionDeps & ThrottleDeps): Promise<Response> {
+  try {
+    if (request.method !== 'POST') return methodNotAllowed(['POST'])
+    const params = await readForm(request)
+    // The caller authenticates under the failure throttle, then spends from its budget.
+    const validated = await throttledAuthentication(request, params, 'introspection', () => validateIntrospectionRequest(request, params, deps), deps)
+    const caller = validated.caller.kind === 'resource' ? `api:${validated.caller.resource.name}` : `client:${validated.caller.client.clientId}`
+    await spendRequestBudget('introspection', caller, deps)
+    return json(await generateIntrospectionResponse(validated, deps), { headers: NO_STORE })
+  } catch (error) {
+    return oauthErrorResponse({ endpoint: 'introspect' }, error)
+  }
 }

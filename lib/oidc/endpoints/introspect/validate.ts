@@ -5,7 +5,7 @@
 import type { ApiResourceConfig, ClientConfig } from '../../../config/model'
 import type { Db } from '../../../db/client'
 import { log } from '../../../log'
-import { findApiResource } from '../../../stores/resources'
+import { loadResourceCatalog, peekResourceCatalog } from '../../../stores/resources'
 import type { JwtDeps } from '../../../tokens/jwt'
 import { invalidClient, invalidRequest } from '../../errors'
 import type { Params } from '../../params'
@@ -47,7 +47,7 @@ async function authenticateCaller(request: Request, params: Params, deps: Intros
   const challenge = basic ? { headers: { 'WWW-Authenticate': BASIC_CHALLENGE } } : undefined
   if (name === undefined || secret === undefined) throw invalidClient('introspection without credentials', challenge)
 
-  const resource = await findApiResource(name, deps.db)
+  const resource = (peekResourceCatalog(deps.db) ?? (await loadResourceCatalog(deps.db))).findApiResource(name)
   if (resource?.enabled && secretMatches(secret, resource.secrets)) return { kind: 'resource', resource }
 
   // Not an API (or not its secret): a client's own credentials (authenticateClient also

@@ -26,14 +26,14 @@ import { isFamilyGone, revokeAuthorization } from '../../../../stores/authorizat
 import { findCode, redeemCodeOnce, type StoredAuthorizationCode } from '../../../../stores/codes'
 import { referenceTokenRow, type NewGrantRow } from '../../../../stores/grants'
 import { refreshTokenRow } from '../../../../stores/refresh-tokens'
-import { loadResourceCatalog } from '../../../../stores/resources'
+import { loadResourceCatalog, peekResourceCatalog } from '../../../../stores/resources'
 import { accessTokenSigningAlgorithm, prepareAccessToken } from '../../../../tokens/access-token'
 import { issueIdToken } from '../../../../tokens/id-token'
 import { newRefreshToken, shouldIssueRefreshToken } from '../../../../tokens/refresh-token'
 import { apiUserClaims } from '../../../../tokens/user-claims'
 import { invalidGrant, invalidRequest } from '../../../errors'
 import { PKCE_VALUE, verifierMatches } from '../../../shared/pkce'
-import { validateUserScopes, OPENID } from '../../../shared/user-scopes'
+import { grantUserScopes, OPENID } from '../../../shared/user-scopes'
 import type { GrantHandler, TokenResponse } from './types'
 
 export interface AuthorizationCodeRequest {
@@ -76,9 +76,9 @@ export const authorizationCodeGrant: GrantHandler<AuthorizationCodeRequest> = {
       checkBindings(code, client, redirectUri, verifier)
       if (!user || !user.enabled) throw invalidGrant(`user ${code.subjectId} is gone or disabled`)
       // The configuration may have changed since the code was issued: check the scopes again.
-      const granted = await validateUserScopes(code.scopes, client)
+      const catalog = peekResourceCatalog() ?? (await loadResourceCatalog())
+      const granted = grantUserScopes(code.scopes, client, catalog)
       accessTokenSigningAlgorithm(granted.resources)
-      const catalog = await loadResourceCatalog()
       const apiScopes = granted.apiScopes.flatMap((name) => catalog.apiScopeByName(name) ?? [])
       return { client, handle, code, user, resources: granted.resources, accessTokenClaims: apiUserClaims(user, apiScopes, granted.resources) }
     } catch (error) {

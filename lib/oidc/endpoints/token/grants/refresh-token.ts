@@ -10,14 +10,14 @@
 import type { ApiResourceConfig, ClientConfig, UserAccount } from '../../../../config/model'
 import { audit } from '../../../../audit'
 import { isFamilyGone, touchAuthorization } from '../../../../stores/authorizations'
-import { loadResourceCatalog } from '../../../../stores/resources'
+import { loadResourceCatalog, peekResourceCatalog } from '../../../../stores/resources'
 import { accessTokenSigningAlgorithm, issueAccessToken } from '../../../../tokens/access-token'
 import { issueIdToken } from '../../../../tokens/id-token'
 import { renewRefreshToken, resolveRefreshToken, type UsableRefreshToken } from '../../../../tokens/refresh-token'
 import { apiUserClaims } from '../../../../tokens/user-claims'
 import { invalidGrant, invalidRequest, invalidScope } from '../../../errors'
 import { parseScope } from '../../../shared/scope'
-import { OPENID, validateUserScopes } from '../../../shared/user-scopes'
+import { grantUserScopes, OPENID } from '../../../shared/user-scopes'
 import type { GrantHandler, TokenResponse } from './types'
 
 export interface RefreshTokenRequest {
@@ -54,10 +54,10 @@ export const refreshTokenGrant: GrantHandler<RefreshTokenRequest> = {
     const widened = requested?.filter((s) => !token.scopes.includes(s)) ?? []
     if (widened.length) throw invalidScope(`refresh asked for scopes not originally granted: ${widened.join(' ')}`)
     // The configuration may have changed since the grant: the scopes are checked again.
-    const granted = await validateUserScopes(requested ?? token.scopes, client)
+    const catalog = peekResourceCatalog() ?? (await loadResourceCatalog())
+    const granted = grantUserScopes(requested ?? token.scopes, client, catalog)
     accessTokenSigningAlgorithm(granted.resources)
 
-    const catalog = await loadResourceCatalog()
     const apiScopes = granted.apiScopes.flatMap((name) => catalog.apiScopeByName(name) ?? [])
     let storedClaims = token.claims
     let accessTokenClaims: Record<string, unknown>

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { BufferedRequest, bufferedBody } from './buffered-request'
+import { BufferedRequest, bufferedBody } from './held-body'
 
 const make = () => new BufferedRequest('http://localhost/connect/token', { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' } }, Buffer.from('a=1&b=é'))
 
