@@ -363,6 +363,15 @@ const toLogin: Expected = { location: /^\/login\?request=Fe26\.2\*/ }
 const errorPage = (code: string): Expected => ({ errorPage: code })
 const atClient = (code: string): Expected => ({ atClient: code })
 
+/** Values outside RFC 7636 §4.1's 43-128 characters of [A-Za-z0-9-._~]: as code_challenge and as code_verifier. */
+const BAD_PKCE_VALUES: Readonly<Record<string, string>> = {
+  'too short (42)': 'a'.repeat(42),
+  'too long (129)': 'a'.repeat(129),
+  'base64, not base64url (+ / =)': `${'a'.repeat(40)}+/=`,
+  'a space inside': `${'a'.repeat(21)} ${'a'.repeat(21)}`,
+  'non-ASCII letters': 'é'.repeat(43),
+}
+
 /** redirect_uri values that are not exactly the registered one (RFC 9700 §4.1.3: exact match). */
 const REDIRECT_TRICKS: Readonly<Record<string, string>> = {
   'another host': 'http://127.0.0.2:9/hi/callback',
@@ -466,13 +475,7 @@ describe('authorize (GET)', () => {
     })),
     ...each(REDIRECT_TRICKS, (name, value) => ({ name: `redirect_uri with ${name} → error page`, send: () => get(az({ redirect_uri: value })), expect: errorPage('invalid_request') })),
     ...each(
-      {
-        'too short (42)': 'a'.repeat(42),
-        'too long (129)': 'a'.repeat(129),
-        'base64, not base64url (+ / =)': `${'a'.repeat(40)}+/=`,
-        'a space inside': `${'a'.repeat(21)} ${'a'.repeat(21)}`,
-        'non-ASCII letters': 'é'.repeat(43),
-      },
+      BAD_PKCE_VALUES,
       (name, value) => ({ name: `code_challenge ${name} → client`, send: () => get(az({ code_challenge: value })), expect: atClient('invalid_request') }),
     ),
     { name: 'code_challenge_method plain → client', send: () => get(az({ code_challenge_method: 'plain' })), expect: atClient('invalid_request') },
@@ -621,13 +624,7 @@ describe('token: authorization_code', () => {
     { name: 'duplicated code', send: () => token(`${ac()}&code=${ctx.code.code}`, webAuth()), expect: invalidRequest },
     { name: 'duplicated code_verifier', send: () => token(`${ac()}&code_verifier=${ctx.code.verifier}`, webAuth()), expect: invalidRequest },
     ...each(
-      {
-        'too short (42)': 'a'.repeat(42),
-        'too long (129)': 'a'.repeat(129),
-        'base64, not base64url (+ / =)': `${'a'.repeat(40)}+/=`,
-        'a space inside': `${'a'.repeat(21)} ${'a'.repeat(21)}`,
-        'non-ASCII letters': 'é'.repeat(43),
-      },
+      BAD_PKCE_VALUES,
       (name, value) => ({ name: `code_verifier ${name} (the code is not spent)`, send: () => token(ac({ code_verifier: value }), webAuth()), expect: invalidRequest }),
     ),
     ...each(INJECTIONS, (name, value) => ({ name: `${name} as code_verifier (the code is not spent)`, send: () => token(ac({ code_verifier: value }), webAuth()), expect: invalidRequest })),

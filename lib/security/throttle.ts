@@ -182,64 +182,53 @@ export function createFailureThrottle(options: FailureThrottleOptions): FailureT
   const bySubjectAndIp = counter(store, { name: `${name}-subject-ip`, points: limits.perSubjectAndIp, durationSeconds: limits.windowSeconds })
   const bySubject = counter(store, { name: `${name}-subject`, points: limits.perSubject, durationSeconds: limits.windowSeconds })
 
-  const keys = (attempt: FailureAttempt) => {
-    const subject = attempt.subject === null ? null : normalize(attempt.subject).slice(0, MAX_KEY)
-    // With no known IP, the pair counter still applies, under "unknown".
-    return { ip: attempt.ip, subject, pair: subject === null ? null : `${subject}|${attempt.ip ?? 'unknown'}` }
+  /**
+   * The counters an attempt is checked against, in order (IP, then subject + IP, then subject:
+   * a refused attempt does not use up the later ones), each with its key. With no known IP
+   * the pair counter still applies, under "unknown"; with no subject, only the IP's.
+   */
+  const lanes = (attempt: FailureAttempt): { scope: ThrottleScope; counter: Counter; key: string }[] => {
+    const lanes: { scope: ThrottleScope; counter: Counter; key: string }[] = []
+    if (attempt.ip !== null) lanes.push({ scope: 'ip', counter: byIp, key: attempt.ip })
+    if (attempt.subject !== null) {
+      const subject = normalize(attempt.subject).slice(0, MAX_KEY)
+      lanes.push({ scope: 'subject-and-ip', counter: bySubjectAndIp, key: `${subject}|${attempt.ip ?? 'unknown'}` })
+      lanes.push({ scope: 'subject', counter: bySubject, key: subject })
+    }
+    return lanes
   }
 
   return {
     async beginAttempt(attempt) {
-      const k = keys(attempt)
-      if (k.ip !== null) {
-        const wait = await byIp.take(k.ip)
-        if (wait !== undefined) return refused('ip', wait)
+      for (const lane of lanes(attempt)) {
+        const wait = await lane.counter.take(lane.key)
+        if (wait !== undefined) return refused(lane.scope, wait)
       }
-      if (k.pair === null || k.subject === null) return ALLOWED
-      const pairWait = await bySubjectAndIp.take(k.pair)
-      if (pairWait !== undefined) return refused('subject-and-ip', pairWait)
-      const subjectWait = await bySubject.take(k.subject)
-      if (subjectWait !== undefined) return refused('subject', subjectWait)
       return ALLOWED
     },
     async attemptSucceeded(attempt) {
-      const k = keys(attempt)
-      if (k.pair !== null && k.subject !== null) {
-        await bySubjectAndIp.clear(k.pair)
-        await bySubject.clear(k.subject)
+      for (const lane of lanes(attempt)) {
+        if (lane.scope === 'ip') await lane.counter.giveBack(lane.key)
+        else await lane.counter.clear(lane.key)
       }
-      if (k.ip !== null) await byIp.giveBack(k.ip)
     },
     async peek(attempt) {
-      const k = keys(attempt)
-      const ipWait = k.ip === null ? undefined : await byIp.peek(k.ip)
-      if (ipWait !== undefined) return refused('ip', ipWait)
-      if (k.pair === null || k.subject === null) return ALLOWED
-      const pairWait = await bySubjectAndIp.peek(k.pair)
-      if (pairWait !== undefined) return refused('subject-and-ip', pairWait)
-      const subjectWait = await bySubject.peek(k.subject)
-      if (subjectWait !== undefined) return refused('subject', subjectWait)
+      for (const lane of lanes(attempt)) {
+        const wait = await lane.counter.peek(lane.key)
+        if (wait !== undefined) return refused(lane.scope, wait)
+      }
       return ALLOWED
     },
     peekNow(attempt) {
       if (!byIp.peekNow || !bySubjectAndIp.peekNow || !bySubject.peekNow) return undefined
-      const k = keys(attempt)
-      const ipWait = k.ip === null ? undefined : byIp.peekNow(k.ip)
-      if (ipWait !== undefined) return refused('ip', ipWait)
-      if (k.pair === null || k.subject === null) return ALLOWED
-      const pairWait = bySubjectAndIp.peekNow(k.pair)
-      if (pairWait !== undefined) return refused('subject-and-ip', pairWait)
-      const subjectWait = bySubject.peekNow(k.subject)
-      if (subjectWait !== undefined) return refused('subject', subjectWait)
+      for (const lane of lanes(attempt)) {
+        const wait = lane.counter.peekNow!(lane.key)
+        if (wait !== undefined) return refused(lane.scope, wait)
+      }
       return ALLOWED
     },
     async recordFailure(attempt) {
-      const k = keys(attempt)
-      if (k.ip !== null) await byIp.take(k.ip)
-      if (k.pair !== null && k.subject !== null) {
-        await bySubjectAndIp.take(k.pair)
-        await bySubject.take(k.subject)
-      }
+      for (const lane of lanes(attempt)) await lane.counter.take(lane.key)
     },
   }
 }

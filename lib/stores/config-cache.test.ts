@@ -1,28 +1,18 @@
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest'
+import { afterEach, describe, expect, it } from 'vitest'
 import { testClock } from '../clock'
-import { createDb, type Db } from '../db/client'
-import { createTestDb, type TestDb } from '../test-support/test-db'
+import { useTestDbWithOtherProcess } from '../test-support/use-test-db'
 import { findClient, peekClient } from './clients'
 import { bumpConfigVersion, cachedConfig, invalidateConfigCache, peekConfig, readConfigVersion } from './config-cache'
 import { inTransaction } from './transaction'
 
 // The server's process and "another process" (the admin CLI): two clients on one SQLite file.
-let t: TestDb
-let other: Db
-beforeAll(async () => {
-  t = await createTestDb()
-  other = createDb(t.url)
-})
-afterAll(async () => {
-  await other.$disconnect()
-  await t.dispose()
-})
+const t = useTestDbWithOtherProcess()
 afterEach(() => testClock.reset())
 
 const TTL = 5 // CONFIG_CACHE_SECONDS default
 
 async function renameClient(name: string): Promise<void> {
-  await other.client.upsert({
+  await t.other.client.upsert({
     where: { clientId: 'c1' },
     create: { clientId: 'c1', clientName: name, allowedGrantTypes: [], redirectUris: [], postLogoutRedirectUris: [], allowedScopes: [], allowedCorsOrigins: [], allowedIdentityTokenSigningAlgorithms: [] },
     update: { clientName: name },
@@ -37,7 +27,7 @@ describe('config cache', () => {
 
     // Another process changes the client and bumps the version.
     await renameClient('second')
-    await inTransaction(other, bumpConfigVersion)
+    await inTransaction(t.other, bumpConfigVersion)
     testClock.advance(TTL - 1)
     expect((await findClient('c1', t.db))!.clientName).toBe('first')
     testClock.advance(1)
@@ -51,7 +41,7 @@ describe('config cache', () => {
     expect(await cachedConfig('counter', load, t.db)).toBe(1)
     testClock.advance(TTL * 10)
     expect(await cachedConfig('counter', load, t.db)).toBe(1)
-    await inTransaction(other, bumpConfigVersion)
+    await inTransaction(t.other, bumpConfigVersion)
     testClock.advance(TTL)
     expect(await cachedConfig('counter', load, t.db)).toBe(2)
   })
@@ -91,7 +81,7 @@ describe('config cache', () => {
     // Another process changes it: within the TTL the cached value stands (the same bound as
     // cachedConfig); once a version check is due, peek defers to cachedConfig, which sees the change.
     await renameClient('changed')
-    await inTransaction(other, bumpConfigVersion)
+    await inTransaction(t.other, bumpConfigVersion)
     testClock.advance(TTL - 1)
     expect(peekClient('c1', t.db)?.clientName).toBe('peeked')
     testClock.advance(1)
@@ -119,6 +109,6 @@ describe('config cache', () => {
   it('counts the version up from 1', async () => {
     const before = Number((await readConfigVersion(t.db)) ?? 0)
     expect(await inTransaction(t.db, bumpConfigVersion)).toBe(String(before + 1))
-    expect(await readConfigVersion(other)).toBe(String(before + 1))
+    expect(await readConfigVersion(t.other)).toBe(String(before + 1))
   })
 })

@@ -1,22 +1,12 @@
 // The throttles over the database store (RATE_LIMIT_STORE=database): the same behaviour as in
 // memory, and counters shared by every process on the database (two Prisma clients on one
 // SQLite file stand for two processes).
-import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest'
-import { createDb, type Db } from '../db/client'
+import { afterEach, describe, expect, it, vi } from 'vitest'
 import { createFailureThrottle, createLoginThrottle, createRequestThrottle } from '../security/throttle'
-import { createTestDb, type TestDb } from '../test-support/test-db'
+import { useTestDbWithOtherProcess } from '../test-support/use-test-db'
 import { databaseCounters, listCounters } from './rate-limits'
 
-let t: TestDb
-let other: Db
-beforeAll(async () => {
-  t = await createTestDb()
-  other = createDb(t.url)
-})
-afterAll(async () => {
-  await other.$disconnect()
-  await t.dispose()
-})
+const t = useTestDbWithOtherProcess()
 afterEach(() => {
   vi.useRealTimers()
 })
@@ -38,7 +28,7 @@ describe('database counters', () => {
 
   it('are shared by processes: parallel takes from two clients count together', async () => {
     const here = createRequestThrottle('shared', 5, databaseCounters(t.db))
-    const there = createRequestThrottle('shared', 5, databaseCounters(other))
+    const there = createRequestThrottle('shared', 5, databaseCounters(t.other))
     const results = await Promise.all(Array.from({ length: 16 }, (_, i) => (i % 2 ? here : there).take('client-x')))
     expect(results.filter((r) => r.allowed)).toHaveLength(5)
     expect((await listCounters(t.db)).find((c) => c.key === 'shared:client-x')?.points).toBe(16)
@@ -46,7 +36,7 @@ describe('database counters', () => {
 
   it('a failure recorded by one process is seen by the other', async () => {
     const a = createFailureThrottle({ name: 'client-auth', limits, store: databaseCounters(t.db) })
-    const b = createFailureThrottle({ name: 'client-auth', limits, store: databaseCounters(other) })
+    const b = createFailureThrottle({ name: 'client-auth', limits, store: databaseCounters(t.other) })
     for (let i = 0; i < 3; i++) await (i % 2 ? a : b).recordFailure({ subject: 'svc', ip: '127.0.0.5' })
     expect(await a.peek({ subject: 'svc', ip: '127.0.0.5' })).toMatchObject({ allowed: false, scope: 'subject-and-ip' })
     expect(await b.peek({ subject: 'svc', ip: '127.0.0.5' })).toMatchObject({ allowed: false, scope: 'subject-and-ip' })

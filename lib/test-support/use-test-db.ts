@@ -1,6 +1,7 @@
 // The test-database setup most unit test files need, as one call (vitest hooks around
 // createTestDb). Apart from test-db.ts so scripts outside vitest can use createTestDb.
 import { afterAll, afterEach, beforeAll, beforeEach } from 'vitest'
+import { createDb, type Db } from '../db/client'
 import { createTestDb, type TestDb } from './test-db'
 
 /**
@@ -28,6 +29,34 @@ export function useTestDb(options: { perTest?: boolean } = {}): Pick<TestDb, 'db
     },
     get url() {
       return opened().url
+    },
+  }
+}
+
+/**
+ * useTestDb, plus `other`: a second client on the same file, standing for another process
+ * (the admin CLI, a second server), opened after the database and closed before it.
+ */
+export function useTestDbWithOtherProcess(): Pick<TestDb, 'db' | 'url'> & { readonly other: Db } {
+  const testDb = useTestDb()
+  let other: Db | undefined
+  beforeAll(() => {
+    other = createDb(testDb.url)
+  })
+  afterAll(async () => {
+    await other?.$disconnect()
+    other = undefined
+  })
+  return {
+    get db() {
+      return testDb.db
+    },
+    get url() {
+      return testDb.url
+    },
+    get other() {
+      if (!other) throw new Error('the other client exists only inside hooks and tests')
+      return other
     },
   }
 }
