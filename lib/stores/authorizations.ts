@@ -5,7 +5,8 @@
 // this app" on the account page take everything back in one statement.
 import { randomUUID } from 'node:crypto'
 import { now } from '../clock'
-import { db as defaultDb, type Db } from '../db/client'
+import { db as defaultDb, Prisma, statementsOf, type Db } from '../db/client'
+import { isDriverError } from '../db/statements'
 
 export interface AuthorizationRecord {
   id: string
@@ -60,7 +61,7 @@ export async function findAuthorization(id: string, database: Db = defaultDb()):
 /** Revokes the family: the row and (by cascade) every grant issued from it. True when it existed. */
 export async function revokeAuthorization(id: string, database: Db = defaultDb()): Promise<boolean> {
   // Raw (portable) SQL: on the hot path of replays and reuse detection (see lib/stores/grants.ts).
-  const count = await database.$executeRaw`DELETE FROM "Authorization" WHERE "id" = ${id}`
+  const count = await statementsOf(database).execute(Prisma.sql`DELETE FROM "Authorization" WHERE "id" = ${id}`)
   return count === 1
 }
 
@@ -78,18 +79,20 @@ export async function touchAuthorization(id: string, database: Db = defaultDb(),
   // The caller often read lastUsedAt with the token (findRefreshTokenInUse): when that is
   // recent, there is nothing to write and no statement to send.
   if (lastUsedAt && lastUsedAt >= stale) return
-  await database.$executeRaw`UPDATE "Authorization" SET "lastUsedAt" = ${at} WHERE "id" = ${id} AND "lastUsedAt" < ${stale}`
+  await statementsOf(database).execute(Prisma.sql`UPDATE "Authorization" SET "lastUsedAt" = ${at} WHERE "id" = ${id} AND "lastUsedAt" < ${stale}`)
 }
 
 /**
  * Whether a failed grant insert failed because its family is gone: the Authorization row was
  * deleted (revoked) between reading the family and storing a grant in it (a foreign key
- * violation: Prisma's P2003 from the ORM, P2010 with the driver adapter's
- * ForeignKeyConstraintViolation from raw SQL). Callers answer invalid_grant: the family was
+ * violation: the driver's own error from lib/db/statements.ts, Prisma's P2003 from the ORM,
+ * P2010 wrapping the driver's ForeignKeyConstraintViolation from `$executeRaw`). Callers
+ * answer invalid_grant: the family was
  * revoked mid-request.
  */
 export function isFamilyGone(error: unknown): boolean {
   if (typeof error !== 'object' || error === null) return false
+  if (isDriverError(error, 'ForeignKeyConstraintViolation')) return true
   const { code, meta } = error as { code?: unknown; meta?: { driverAdapterError?: { cause?: { kind?: unknown } } } }
   return code === 'P2003' || (code === 'P2010' && meta?.driverAdapterError?.cause?.kind === 'ForeignKeyConstraintViolation')
 }

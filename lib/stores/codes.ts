@@ -10,10 +10,10 @@
 // spent without its tokens stored, nor tokens stored from a code someone else spent.
 import { now } from '../clock'
 import type { UserAccount } from '../config/model'
-import { db as defaultDb, type Db } from '../db/client'
+import { db as defaultDb, Prisma, statementsOf, type Db } from '../db/client'
+import type { Statements } from '../db/statements'
 import { hashHandle } from '../tokens/handles'
 import { GRANT_COLUMNS, grantRow, insertGrant, toStoredGrant, type GrantRowValues, type NewGrantRow, type StoredGrant } from './grants'
-import { inTransaction, type Tx } from './transaction'
 import { JOINED_USER_COLUMNS, joinedUser, type JoinedUserColumns } from './users'
 
 const TYPE = 'authorization_code'
@@ -51,7 +51,7 @@ export async function storeCode(handle: string, code: AuthorizationCodeData, lif
   if (code.codeChallengeMethod !== undefined) data.codeChallengeMethod = code.codeChallengeMethod
   if (code.nonce !== undefined) data.nonce = code.nonce
   const owner = { clientId: code.clientId, subjectId: code.subjectId, sessionId: code.sessionId, authorizationId: code.authorizationId }
-  await insertGrant(database, grantRow(TYPE, handle, owner, expiration, data))
+  await insertGrant(statementsOf(database), grantRow(TYPE, handle, owner, expiration, data))
 }
 
 /** A presented code as it stands, read without consuming it. */
@@ -76,10 +76,10 @@ interface CodeData {
 
 /** Reads a code and its user in one statement, changing nothing. */
 export async function findCode(handle: string, database: Db = defaultDb()): Promise<CodeLookup> {
-  const rows = await database.$queryRaw<Array<GrantRowValues & JoinedUserColumns>>`
+  const rows = await statementsOf(database).query<GrantRowValues & JoinedUserColumns>(Prisma.sql`
     SELECT ${GRANT_COLUMNS}, ${JOINED_USER_COLUMNS}
     FROM "PersistedGrant" g LEFT JOIN "User" u ON u."subjectId" = g."subjectId"
-    WHERE g."key" = ${hashHandle(handle)}`
+    WHERE g."key" = ${hashHandle(handle)}`)
   const row = rows[0]
   if (!row || row.type !== TYPE) return { outcome: 'invalid' }
   const grant = toStoredGrant<Record<string, unknown>>(row)
@@ -95,26 +95,28 @@ export async function findCode(handle: string, database: Db = defaultDb()): Prom
  * was spent by someone else (a replay, or its family was revoked) and nothing is stored.
  * Of any number of concurrent callers, in one process or many, exactly one gets true.
  *
- * An interactive transaction: the inserts depend on the UPDATE's count. Measured, it costs
- * 200-250 µs of CPU more than a batch `$transaction([...])` whose inserts are each
- * `INSERT ... SELECT ... WHERE` the code is unconsumed, with the UPDATE last. That batch is
- * exactly-once on SQLite (one write lock from the first statement to the commit, so all three
- * see the same row) but not on PostgreSQL under READ COMMITTED, where two transactions can
- * both see the code unconsumed and both store tokens: the schema is kept portable for
- * PostgreSQL, so is this. The write lock is held only for these statements: everything slow
- * (signing, handles) was done before. Across processes the database's write lock makes the
- * UPDATE's count exact; within one process lib/db/one-connection-gate.ts keeps other
- * requests' queries out of the transaction.
+ * An interactive transaction (the inserts depend on the UPDATE's count), on the driver
+ * adapter (lib/db/statements.ts): through Prisma's `$transaction` the same work costs ~550 µs
+ * of CPU, here ~150 µs. Not a batch whose inserts are each `INSERT ... SELECT
+ * ... WHERE` the code is unconsumed: that is exactly-once on SQLite (one write lock from the
+ * first statement to the commit) but not on PostgreSQL under READ COMMITTED, where two
+ * transactions can both see the code unconsumed; the SQL is kept portable, so is this. The
+ * write lock is held only for these statements: everything slow (signing, handles) was done
+ * before. Across processes the database's write lock makes the UPDATE's count exact; within
+ * one process lib/db/one-connection-gate.ts keeps other requests' queries out of the
+ * transaction.
  */
 export async function redeemCodeOnce(handle: string, grants: readonly NewGrantRow[], database: Db = defaultDb()): Promise<boolean> {
   const key = hashHandle(handle)
   const at = now()
-  const consume = (tx: Tx) => tx.$executeRaw`
-    UPDATE "PersistedGrant" SET "consumedTime" = ${at}
-    WHERE "key" = ${key} AND "type" = ${TYPE} AND "consumedTime" IS NULL AND "expiration" > ${at}`
+  const consume = (tx: Statements) =>
+    tx.execute(Prisma.sql`
+      UPDATE "PersistedGrant" SET "consumedTime" = ${at}
+      WHERE "key" = ${key} AND "type" = ${TYPE} AND "consumedTime" IS NULL AND "expiration" > ${at}`)
+  const statements = statementsOf(database)
   // Nothing to store with it (self-contained tokens only): the UPDATE alone is atomic.
-  if (grants.length === 0) return (await consume(database)) === 1
-  return inTransaction(database, async (tx) => {
+  if (grants.length === 0) return (await consume(statements)) === 1
+  return statements.transaction(async (tx) => {
     if ((await consume(tx)) !== 1) return false
     for (const row of grants) await insertGrant(tx, row)
     return true

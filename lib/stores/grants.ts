@@ -10,21 +10,21 @@
 //   refresh tokens       → refresh-tokens.ts, the same pattern, type 'refresh_token'
 //   revocation by family → authorizations.ts revokeAuthorization (grants cascade)
 //
-// The hot statements are raw SQL through Prisma (`$queryRaw` / `$executeRaw` tagged templates:
-// every value is a bound parameter). Measured per call (CPU): a Prisma ORM call 150-340 µs,
-// the same statement raw 100-200 µs, of which SQLite itself is 5-50 µs for a lookup and
-// 50-120 µs for an insert (seven B-trees and a WAL commit); the rest is Prisma's client
-// runtime, which only fewer calls avoid. Hence also the joins: a token and its user (and
-// family) come back in one statement.
+// The hot statements are raw SQL (`Prisma.sql` tagged templates: every value is a bound
+// parameter) run on Prisma's driver adapter by `statementsOf` (lib/db/statements.ts), without
+// the client runtime: measured per call (CPU), an ORM call 150-340 µs, `$queryRaw` 80-190 µs,
+// the driver adapter 17-62 µs, of which SQLite itself is 5-50 µs for a lookup and 50-120 µs for
+// an insert (seven B-trees and a WAL commit). Fewer statements still matter, hence the joins:
+// a token and its user (and family) come back in one statement.
 // The SQL is portable on purpose: double-quoted identifiers (the names Prisma Migrate gives
-// tables and columns on SQLite and PostgreSQL alike), Date and object parameters that Prisma
-// converts per provider (an object becomes JSON text, which both store in the Json column),
+// tables and columns on SQLite and PostgreSQL alike), Date and object parameters encoded as
+// Prisma encodes them per provider (an object becomes JSON text, stored in the Json column),
 // `RETURNING` (SQLite 3.35+, PostgreSQL) and nothing SQLite-only, so PostgreSQL keeps working.
 import { now } from '../clock'
-import { db as defaultDb, Prisma, type Db } from '../db/client'
+import { db as defaultDb, Prisma, statementsOf, type Db } from '../db/client'
+import type { Statements } from '../db/statements'
 import { hashHandle } from '../tokens/handles'
 import type { UserAccount } from '../config/model'
-import type { Tx } from './transaction'
 import { JOINED_USER_COLUMNS, joinedUser, type JoinedUserColumns } from './users'
 
 export type PersistedGrantType = 'authorization_code' | 'refresh_token' | 'reference_token'
@@ -65,7 +65,7 @@ export function referenceTokenRow(handle: string, token: ReferenceTokenRecord): 
 }
 
 export async function storeReferenceToken(handle: string, token: ReferenceTokenRecord, database: Db = defaultDb()): Promise<void> {
-  await insertGrant(database, referenceTokenRow(handle, token))
+  await insertGrant(statementsOf(database), referenceTokenRow(handle, token))
 }
 
 /** The token behind a handle, or null when unknown, expired or consumed (revoked). */
@@ -80,10 +80,10 @@ export async function findReferenceToken(handle: string, database: Db = defaultD
  * on every call anyway (users are not cached: disabling one takes effect at once).
  */
 export async function findReferenceTokenWithUser(handle: string, database: Db = defaultDb()): Promise<{ token: StoredReferenceToken; user: UserAccount | null } | null> {
-  const rows = await database.$queryRaw<Array<GrantRowValues & JoinedUserColumns>>`
+  const rows = await statementsOf(database).query<GrantRowValues & JoinedUserColumns>(Prisma.sql`
     SELECT ${GRANT_COLUMNS}, ${JOINED_USER_COLUMNS}
     FROM "PersistedGrant" g LEFT JOIN "User" u ON u."subjectId" = g."subjectId"
-    WHERE g."key" = ${hashHandle(handle)}`
+    WHERE g."key" = ${hashHandle(handle)}`)
   const row = rows[0]
   const grant = activeGrant(row ? toStoredGrant<{ claims: Record<string, unknown> }>(row) : null, 'reference_token')
   if (!grant || !row) return null
@@ -95,8 +95,8 @@ export async function findReferenceTokenWithUser(handle: string, database: Db = 
  * conditional DELETE (ownership checked by the database, not by a read first). True when deleted.
  */
 export async function revokeReferenceToken(handle: string, clientId: string, database: Db = defaultDb()): Promise<boolean> {
-  const count = await database.$executeRaw`
-    DELETE FROM "PersistedGrant" WHERE "key" = ${hashHandle(handle)} AND "type" = 'reference_token' AND "clientId" = ${clientId}`
+  const count = await statementsOf(database).execute(Prisma.sql`
+    DELETE FROM "PersistedGrant" WHERE "key" = ${hashHandle(handle)} AND "type" = 'reference_token' AND "clientId" = ${clientId}`)
   return count === 1
 }
 
@@ -121,12 +121,12 @@ export function grantRow(type: PersistedGrantType, handle: string, owner: GrantO
 }
 
 /** One INSERT. A family revoked meanwhile fails it with a foreign-key error (see isFamilyGone). */
-export async function insertGrant(database: Tx, row: NewGrantRow): Promise<void> {
+export async function insertGrant(database: Statements, row: NewGrantRow): Promise<void> {
   const { owner } = row
-  await database.$executeRaw`
+  await database.execute(Prisma.sql`
     INSERT INTO "PersistedGrant" ("key", "type", "clientId", "subjectId", "sessionId", "authorizationId", "creationTime", "expiration", "data")
     VALUES (${row.key}, ${row.type}, ${owner.clientId}, ${owner.subjectId ?? null}, ${owner.sessionId ?? null}, ${owner.authorizationId ?? null},
-            ${row.creationTime}, ${row.expiration}, ${row.data})`
+            ${row.creationTime}, ${row.expiration}, ${row.data})`)
 }
 
 const GRANT_COLUMN_NAMES = ['type', 'clientId', 'subjectId', 'sessionId', 'authorizationId', 'creationTime', 'expiration', 'consumedTime', 'data']
@@ -154,7 +154,7 @@ export function toStoredGrant<T>(row: GrantRowValues): StoredGrant<T> {
     creationTime: row.creationTime,
     expiration: row.expiration,
     consumedTime: row.consumedTime,
-    // Prisma parses Json columns of raw results; text is parsed here (a driver that does not).
+    // Json columns come back parsed (lib/db/statements.ts); text is parsed here (a driver that does not).
     data: (typeof row.data === 'string' ? JSON.parse(row.data) : row.data) as T,
   }
   if (row.subjectId) grant.subjectId = row.subjectId
@@ -165,7 +165,7 @@ export function toStoredGrant<T>(row: GrantRowValues): StoredGrant<T> {
 
 /** The grant behind a handle, in whatever state it is. */
 export async function findGrant<T>(handle: string, database: Db = defaultDb()): Promise<StoredGrant<T> | null> {
-  const rows = await database.$queryRaw<GrantRowValues[]>`SELECT ${GRANT_COLUMNS} FROM "PersistedGrant" g WHERE g."key" = ${hashHandle(handle)}`
+  const rows = await statementsOf(database).query<GrantRowValues>(Prisma.sql`SELECT ${GRANT_COLUMNS} FROM "PersistedGrant" g WHERE g."key" = ${hashHandle(handle)}`)
   return rows[0] ? toStoredGrant<T>(rows[0]) : null
 }
 

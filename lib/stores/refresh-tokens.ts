@@ -8,7 +8,7 @@
 // grace path, which finds the winner's successor (it existed before the consume did).
 import { now } from '../clock'
 import type { UserAccount } from '../config/model'
-import { db as defaultDb, type Db } from '../db/client'
+import { db as defaultDb, Prisma, statementsOf, type Db } from '../db/client'
 import { hashHandle } from '../tokens/handles'
 import { findGrant, GRANT_COLUMNS, grantRow, insertGrant, toStoredGrant, type GrantRowValues, type NewGrantRow, type StoredGrant } from './grants'
 import { JOINED_USER_COLUMNS, joinedUser, type JoinedUserColumns } from './users'
@@ -67,7 +67,7 @@ export function refreshTokenRow(handle: string, token: RefreshTokenRecord): NewG
 
 /** One INSERT; a family revoked meanwhile fails it (isFamilyGone). */
 export async function storeRefreshToken(handle: string, token: RefreshTokenRecord, database: Db = defaultDb()): Promise<void> {
-  await insertGrant(database, refreshTokenRow(handle, token))
+  await insertGrant(statementsOf(database), refreshTokenRow(handle, token))
 }
 
 /**
@@ -80,15 +80,15 @@ export async function findRefreshToken(handle: string, database: Db = defaultDb(
 
 /**
  * The refresh token with its user and its family's last use, in ONE statement (the refresh
- * grant needs all three; three statements cost three times Prisma's per-call overhead).
+ * grant needs all three; every statement costs a driver round of its own).
  */
 export async function findRefreshTokenInUse(handle: string, database: Db = defaultDb()): Promise<RefreshTokenInUse | null> {
-  const rows = await database.$queryRaw<Array<GrantRowValues & JoinedUserColumns & { a_lastUsedAt: Date | null }>>`
+  const rows = await statementsOf(database).query<GrantRowValues & JoinedUserColumns & { a_lastUsedAt: Date | null }>(Prisma.sql`
     SELECT ${GRANT_COLUMNS}, ${JOINED_USER_COLUMNS}, a."lastUsedAt" AS "a_lastUsedAt"
     FROM "PersistedGrant" g
       LEFT JOIN "User" u ON u."subjectId" = g."subjectId"
       LEFT JOIN "Authorization" a ON a."id" = g."authorizationId"
-    WHERE g."key" = ${hashHandle(handle)}`
+    WHERE g."key" = ${hashHandle(handle)}`)
   const row = rows[0]
   const token = row ? fromGrant(toStoredGrant<RefreshTokenData>(row)) : null
   if (!row || !token) return null
@@ -100,22 +100,22 @@ export async function findRefreshTokenInUse(handle: string, database: Db = defau
  * true for exactly one caller, however many present the token at the same moment.
  */
 export async function consumeRefreshTokenOnce(handle: string, token: StoredRefreshToken, sealedSuccessor: string, database: Db = defaultDb()): Promise<boolean> {
-  const count = await database.$executeRaw`
+  const count = await statementsOf(database).execute(Prisma.sql`
     UPDATE "PersistedGrant" SET "consumedTime" = ${now()}, "data" = ${toData({ ...token, successor: sealedSuccessor })}
-    WHERE "key" = ${hashHandle(handle)} AND "type" = ${TYPE} AND "consumedTime" IS NULL`
+    WHERE "key" = ${hashHandle(handle)} AND "type" = ${TYPE} AND "consumedTime" IS NULL`)
   return count === 1
 }
 
 /** Moves a live (unconsumed) token's expiration (sliding ReUse tokens); false when it is gone or consumed. */
 export async function extendRefreshToken(handle: string, expiration: Date | null, database: Db = defaultDb()): Promise<boolean> {
-  const count = await database.$executeRaw`
-    UPDATE "PersistedGrant" SET "expiration" = ${expiration} WHERE "key" = ${hashHandle(handle)} AND "type" = ${TYPE} AND "consumedTime" IS NULL`
+  const count = await statementsOf(database).execute(Prisma.sql`
+    UPDATE "PersistedGrant" SET "expiration" = ${expiration} WHERE "key" = ${hashHandle(handle)} AND "type" = ${TYPE} AND "consumedTime" IS NULL`)
   return count === 1
 }
 
 /** Removes one refresh token row (a rotation candidate that lost the race). */
 export async function deleteRefreshToken(handle: string, database: Db = defaultDb()): Promise<void> {
-  await database.$executeRaw`DELETE FROM "PersistedGrant" WHERE "key" = ${hashHandle(handle)} AND "type" = ${TYPE}`
+  await statementsOf(database).execute(Prisma.sql`DELETE FROM "PersistedGrant" WHERE "key" = ${hashHandle(handle)} AND "type" = ${TYPE}`)
 }
 
 // The one mapping between the record and the row (ownership columns + `data`), both ways.

@@ -2,7 +2,7 @@
 // The password hash leaves this module only through findCredentials (the login check).
 import { randomUUID } from 'node:crypto'
 import type { UserAccount } from '../config/model'
-import { db as defaultDb, Prisma, type Db } from '../db/client'
+import { db as defaultDb, Prisma, statementsOf, type Db } from '../db/client'
 import { hashPassword } from '../users/passwords'
 import { asRecord, changedFields, type UpsertOutcome } from './config-rows'
 import { inTransaction, type Tx } from './transaction'
@@ -29,7 +29,7 @@ export async function findUserByUsername(username: string, database: Db = defaul
 
 /** Read on every token request, userinfo and introspection: raw SQL (see lib/stores/grants.ts). */
 export async function findUserBySubject(subjectId: string, database: Db = defaultDb()): Promise<UserAccount | null> {
-  const rows = await database.$queryRaw<JoinedUserColumns[]>`SELECT ${JOINED_USER_COLUMNS} FROM "User" u WHERE u."subjectId" = ${subjectId}`
+  const rows = await statementsOf(database).query<JoinedUserColumns>(Prisma.sql`SELECT ${JOINED_USER_COLUMNS} FROM "User" u WHERE u."subjectId" = ${subjectId}`)
   return rows[0] ? joinedUser(rows[0]) : null
 }
 
