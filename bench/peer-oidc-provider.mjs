@@ -1,6 +1,6 @@
 // The peer we measure against: panva's node-oidc-provider 9, configured to do the same work
 // as our server for each workload (same client, scope, token format and algorithm).
-// Usage: node bench/peer-oidc-provider.mjs <port>
+// Usage: node bench/peer-oidc-provider.mjs <port> [store entries]
 // Its grants live in its in-memory adapter; ours are in SQLite (noted in RESULTS.md).
 //
 // node-oidc-provider leaves user interaction (login, consent) to the application. Here a
@@ -11,7 +11,7 @@
 import { createServer } from 'node:http'
 import { generateKeyPair, exportJWK } from 'jose'
 import Provider from 'oidc-provider'
-import { setStorage } from 'oidc-provider/lib/adapters/memory_adapter.js'
+import MemoryAdapter from 'oidc-provider/lib/adapters/memory_adapter.js'
 import LRU from 'oidc-provider/lib/helpers/lru.js'
 import { BENCH } from './fixtures.mjs'
 
@@ -23,15 +23,23 @@ async function signingKey(alg, options) {
   return { ...(await exportJWK(privateKey)), alg, use: 'sig', kid: `${alg}-bench` }
 }
 
-// The default in-memory adapter keeps only the last 1,000 to 2,000 entries, so the pool of codes
-// minted before a run would be gone before its first request: the same store, with room for
-// 100,000 to 200,000 entries.
-setStorage(new LRU({ maxSize: 100_000 }))
+// Its in-memory adapter, with a bigger store. Without an `adapter` option node-oidc-provider 9
+// gives each provider a store of its own with room for 1,000 to 2,000 entries
+// (lib/helpers/initialize_adapter.js: createMemoryAdapter); memory_adapter's setStorage() only
+// replaces a module-wide store that this default never reads. With that store every code of a
+// pool minted before a run was gone before its first request ("grant request is invalid"). The
+// LRU keeps an entry through at least `maxSize` new keys: minting a code adds 5 (interaction,
+// code, the session under its new id, two session uid indexes), redeeming it 1 or 2 (refresh
+// token, the code moved up a generation), so run.mjs asks for 10 per pooled code (at least
+// 100,000; it holds up to twice that many).
+const STORE_ENTRIES = Number(process.argv[3] ?? 100_000)
+const store = new LRU({ maxSize: STORE_ENTRIES })
 
 const resourceFor = Object.fromEntries([...BENCH.clients, ...BENCH.interactive].map((c) => [c.clientId, c.resource]))
 const users = new Map(BENCH.users.map((u) => [u.subjectId, u]))
 
 const provider = new Provider(issuer, {
+  adapter: (model) => new MemoryAdapter(model, store),
   clients: BENCH.clients
     .map((c) => ({
       client_id: c.clientId,
@@ -119,5 +127,5 @@ async function interaction(req, res) {
 
 const callback = provider.callback()
 createServer((req, res) => (req.url?.startsWith('/interaction/') ? interaction(req, res) : callback(req, res))).listen(port, '127.0.0.1', () =>
-  console.log(`peer ready ${issuer}`),
+  console.log(`peer ready ${issuer} (memory store of ${STORE_ENTRIES.toLocaleString('en-US')} entries)`),
 )

@@ -2,7 +2,7 @@
 // alternating per workload. Needs `wrk` (Debian: apt-get install -y wrk).
 //
 //   npm run bench -- [--duration 15] [--runs 3] [--connections 32] [--only name,name]
-//                    [--pool 12000] [--peer-pool 30000] [--code-duration 5]   (codes minted per code-exchange run)
+//                    [--pool 12000] [--peer-pool 12000] [--code-duration 5]   (codes minted per code-exchange run)
 //                    [--warmup 3]                          (unmeasured seconds per workload and side)
 //                    [--port 4200]                         (ours; a second ours on +1, the peer on -100)
 //   npm run bench -- --scale 1000000     ours with N stored grants against ours with an empty store
@@ -21,7 +21,7 @@ import path from 'node:path'
 import { BENCH, ourConfiguration, scopeOf } from './fixtures.mjs'
 import { summarizeProfile } from './profile-summary.mjs'
 import { seedGrants } from './seed-grants.mjs'
-import { basic, clientNamed, ourFlows, peerFlows, redeem, refreshBody } from './user-flows.mjs'
+import { basic, clientNamed, fetchAgain, ourFlows, peerFlows, redeem, refreshBody } from './user-flows.mjs'
 import { wrkScript } from './wrk-script.mjs'
 
 const ROOT = path.resolve(import.meta.dirname, '..')
@@ -45,14 +45,22 @@ const SETTLE = Number(option('settle', '120'))
 /** Ours listens on PORT (a second server of ours on PORT + 1), the peer on PORT - 100: another port lets two runs share a machine. */
 const PORT = Number(option('port', '4200'))
 /**
- * Codes are single use and slow to make (a trip through the authorization endpoint each, a few
- * hundred a second): the code-exchange runs last CODE_DURATION seconds, on POOL codes minted
- * before each run, more than either side redeems in that time.
+ * Codes are single use and slow to make (a trip through the authorization endpoint each: ours a
+ * few hundred a second, the peer 300 to 900): the code-exchange runs last CODE_DURATION seconds,
+ * on POOL codes (PEER_POOL on the peer) minted before each run. Each side redeems ~600 to 1,200
+ * a second on the 2-core bench machine (the peer spends ~1 ms of CPU per exchange, ours ~2), so
+ * 12,000 codes last a 5 s run up to 2,400/s. A run whose pool runs out stops sending (no spent
+ * codes) and its rate is flagged as a lower bound ("pool ran out") in the row and the table.
  */
 const CODE_DURATION = Math.min(DURATION, Number(option('code-duration', '5')))
 const POOL = Number(option('pool', '12000'))
-/** node-oidc-provider redeems codes several times faster than ours (from memory): a bigger pool. */
-const PEER_POOL = Number(option('peer-pool', '30000'))
+const PEER_POOL = Number(option('peer-pool', '12000'))
+/**
+ * Entries of the peer's memory store (an LRU: bench/peer-oidc-provider.mjs): room for a whole
+ * pool (~7 new keys per code, minted and redeemed) with some to spare, so no pooled code is
+ * evicted before its request.
+ */
+const PEER_STORE = Math.max(100_000, 10 * PEER_POOL)
 /** Refresh tokens a chained run starts with (each answer puts its successor back). */
 const CHAIN_POOL = 256
 /** argon2id is the cost of a sign-in: a few connections saturate the cores (and stay under the per-IP throttle). */
@@ -121,7 +129,8 @@ async function main() {
 
 /**
  * Each workload: a spec per side (undefined where a side cannot do it). A spec is a request
- * for wrk, plus `mint` (bodies made fresh before every run) for single-use tokens.
+ * for wrk, plus `mint` (bodies made fresh before every run) for single-use tokens, or
+ * `lazyHeaders` / `lazyBody` (a token made fresh before every run).
  */
 async function defineWorkloads(left, right) {
   const specs = await Promise.all([left, right].map((side) => (side.kind === 'ours' ? ourSpecs(side) : peerSpecs(side))))
@@ -135,9 +144,25 @@ const cc = (client, scope, tokenPath) => ({
   headers: { Authorization: basic(client.clientId, client.secret), ...form },
   body: `grant_type=client_credentials&scope=${encodeURIComponent(scope)}`,
 })
-const introspect = (introspectPath, token) => {
+/**
+ * Introspection of a reference token made just before each run and checked active: one made at
+ * start-up can leave the peer's memory store (an LRU) during the reference-token workload, and
+ * an unknown token still answers 200 (`{"active":false}`, RFC 7662 §2.2), which wrk counts fine.
+ */
+const introspect = (side, introspectPath, tokenRequest) => {
   const api = BENCH.resources[2]
-  return { path: introspectPath, method: 'POST', headers: { Authorization: basic(api.name, api.secret), ...form }, body: `token=${token}` }
+  const headers = { Authorization: basic(api.name, api.secret), ...form }
+  return {
+    path: introspectPath,
+    method: 'POST',
+    headers,
+    lazyBody: async () => {
+      const body = `token=${await fetchToken(side.url + tokenRequest.path, tokenRequest)}`
+      const answer = await (await fetchAgain(side.url + introspectPath, { method: 'POST', headers, body })).json()
+      if (answer.active !== true) throw new Error(`${side.label}: a fresh reference token introspects as ${JSON.stringify(answer)}`)
+      return body
+    },
+  }
 }
 
 /** The user-flow workloads, the same on both sides but for paths and minting. */
@@ -172,12 +197,11 @@ function userFlowSpecs(side, flows, { tokenPath, userinfoPath }) {
 async function ourSpecs(side) {
   const [es256, rs256, reference] = BENCH.clients
   const tokenPath = '/connect/token'
-  const referenceToken = await fetchToken(side.url + tokenPath, cc(reference, scopeOf(reference.resource), tokenPath))
   return {
     'client_credentials JWT ES256': cc(es256, scopeOf(es256.resource), tokenPath),
     'client_credentials JWT RS256': cc(rs256, scopeOf(rs256.resource), tokenPath),
     'client_credentials reference': cc(reference, scopeOf(reference.resource), tokenPath),
-    'introspection (reference)': introspect('/connect/introspect', referenceToken),
+    'introspection (reference)': introspect(side, '/connect/introspect', cc(reference, scopeOf(reference.resource), tokenPath)),
     discovery: { path: '/.well-known/openid-configuration', method: 'GET' },
     jwks: { path: '/.well-known/openid-configuration/jwks', method: 'GET' },
     ...userFlowSpecs(side, ourFlows(side.url), { tokenPath, userinfoPath: '/connect/userinfo' }),
@@ -188,12 +212,11 @@ async function ourSpecs(side) {
 async function peerSpecs(side) {
   const [es256, rs256, reference] = BENCH.clients
   const tokenPath = '/token'
-  const referenceToken = await fetchToken(side.url + tokenPath, cc(reference, BENCH.scope, tokenPath))
   return {
     'client_credentials JWT ES256': cc(es256, BENCH.scope, tokenPath),
     'client_credentials JWT RS256': cc(rs256, BENCH.scope, tokenPath),
     'client_credentials reference': cc(reference, BENCH.scope, tokenPath),
-    'introspection (reference)': introspect('/token/introspection', referenceToken),
+    'introspection (reference)': introspect(side, '/token/introspection', cc(reference, BENCH.scope, tokenPath)),
     discovery: { path: '/.well-known/openid-configuration', method: 'GET' },
     jwks: { path: '/jwks', method: 'GET' },
     ...userFlowSpecs(side, peerFlows(side.url), { tokenPath, userinfoPath: '/me' }),
@@ -234,7 +257,8 @@ function decode(value) {
 }
 
 async function fetchToken(url, spec) {
-  const response = await fetch(url, { method: 'POST', headers: spec.headers, body: spec.body })
+  // Again on a kept-alive connection the server closed while the other side was measured.
+  const response = await fetchAgain(url, { method: 'POST', headers: spec.headers, body: spec.body })
   const body = await response.json()
   if (!body.access_token) throw new Error(`no token from ${url}: ${JSON.stringify(body)}`)
   return body.access_token
@@ -246,12 +270,14 @@ async function runWorkload(target, spec) {
   const dir = mkdtempSync(path.join(os.tmpdir(), 'wrk-'))
   try {
     const headers = spec.lazyHeaders ? { ...spec.headers, ...(await spec.lazyHeaders()) } : spec.headers
+    const body = spec.lazyBody ? await spec.lazyBody() : spec.body
     const script = path.join(dir, 'request.lua')
-    writeFileSync(script, wrkScript({ ...spec, headers }))
+    writeFileSync(script, wrkScript({ ...spec, headers, body }))
     const extra = []
+    let bodies = []
     if (spec.mint) {
       const started = performance.now()
-      const bodies = await spec.mint()
+      bodies = await spec.mint()
       const poolFile = path.join(dir, 'pool.txt')
       writeFileSync(poolFile, bodies.join('\n') + '\n')
       extra.push('--', poolFile)
@@ -261,7 +287,10 @@ async function runWorkload(target, spec) {
     const cpuBefore = cpuMs(target.pid)
     const out = execFileSync('wrk', ['-t1', `-c${connections}`, `-d${spec.duration ?? DURATION}s`, '--latency', '-s', script, target.url + spec.path, ...extra], { encoding: 'utf8' })
     const result = parseWrk(out, !!spec.pool)
-    if (result.exhausted) console.log(`  ${target.label}: the pool ran out (${result.exhausted} requests without a fresh token): raise --pool`)
+    if (result.exhausted) {
+      const hint = spec.pool.mode === 'consume' ? `; raise ${target.kind === 'peer' ? '--peer-pool' : '--pool'} or lower --code-duration` : ''
+      console.log(`  ${target.label}: POOL RAN OUT before the end of the run (${bodies.length} tokens): the run stopped early, so ${Math.round(result.rate)}/s is only a lower bound${hint}`)
+    }
     // CPU the server process spent per request (all its threads): unlike req/s, barely moved
     // by whatever else runs on the machine, so it compares runs made at different times.
     const cpuPerRequest = (cpuMs(target.pid) - cpuBefore) / Math.max(1, result.requests)
@@ -311,22 +340,27 @@ function rssMb(pid) {
   }
 }
 
+/** The run of median rate; `poolRanOut` when any run's pool ran out (its rate is then a lower bound). */
 function median(results) {
   if (!results.length) return null
   const sorted = [...results].sort((a, b) => a.rate - b.rate)
-  return sorted[Math.floor(sorted.length / 2)]
+  return { ...sorted[Math.floor(sorted.length / 2)], poolRanOut: results.some((r) => r.exhausted > 0) }
 }
 
 // ---------------------------------------------------------------- output
 
+/** A rate, as "≥ n (pool ran out)" when the run stopped early for want of tokens. */
+const rateOf = (r, unit = '') => `${r.poolRanOut ? '≥ ' : ''}${Math.round(r.rate).toLocaleString('en-US')}${unit}${r.poolRanOut ? ' (pool ran out)' : ''}`
+/** No ratio from a lower bound. */
+const ratioOf = (row) => (!row.ours || !row.peer ? 'n/a' : row.ours.poolRanOut || row.peer.poolRanOut ? 'n/a (pool ran out)' : (row.ours.rate / row.peer.rate).toFixed(2))
+
 function fmt(r) {
-  return r ? `${Math.round(r.rate).toLocaleString('en-US')} | ${r.p50.toFixed(1)} / ${r.p99.toFixed(1)} | ${r.errors} | ${r.rssMb} | ${r.cpuPerRequest.toFixed(2)}` : 'n/a | | | |'
+  return r ? `${rateOf(r)} | ${r.p50.toFixed(1)} / ${r.p99.toFixed(1)} | ${r.errors} | ${r.rssMb} | ${r.cpuPerRequest.toFixed(2)}` : 'n/a | | | |'
 }
 
 function printRow(row) {
-  const ratio = row.ours && row.peer ? (row.ours.rate / row.peer.rate).toFixed(2) : 'n/a'
-  const cpu = (r) => (r ? `, ${r.cpuPerRequest.toFixed(2)} ms CPU/req, p99 ${r.p99.toFixed(1)} ms, ${r.errors} errors` : '')
-  console.log(`${row.workload}: ${Math.round(row.ours?.rate ?? 0)}/s${cpu(row.ours)} against ${Math.round(row.peer?.rate ?? 0)}/s${cpu(row.peer)}; ratio ${ratio}`)
+  const side = (r) => (r ? `${rateOf(r, '/s')}, ${r.cpuPerRequest.toFixed(2)} ms CPU/req, p99 ${r.p99.toFixed(1)} ms, ${r.errors} errors` : 'n/a')
+  console.log(`${row.workload}: ${side(row.ours)} against ${side(row.peer)}; ratio ${ratioOf(row)}`)
 }
 
 function table(rows, [left, right]) {
@@ -334,7 +368,7 @@ function table(rows, [left, right]) {
     `| workload | ${left} req/s | p50 / p99 ms | errors | RSS MB | CPU ms/req | ${right} req/s | p50 / p99 ms | errors | RSS MB | CPU ms/req | ratio |\n` +
     '|---|---|---|---|---|---|---|---|---|---|---|---|'
   const note = (r) => (r.ours?.connections && r.ours.connections !== CONNECTIONS ? ` (${r.ours.connections} connections)` : '')
-  return [header, ...rows.map((r) => `| ${r.workload}${note(r)} | ${fmt(r.ours)} | ${fmt(r.peer)} | ${r.ours && r.peer ? (r.ours.rate / r.peer.rate).toFixed(2) : 'n/a'} |`)].join('\n')
+  return [header, ...rows.map((r) => `| ${r.workload}${note(r)} | ${fmt(r.ours)} | ${fmt(r.peer)} | ${ratioOf(r)} |`)].join('\n')
 }
 
 // ---------------------------------------------------------------- servers
@@ -393,7 +427,7 @@ function startFlags(root) {
 }
 
 async function startPeer(port) {
-  const child = spawn(process.execPath, [path.join(ROOT, 'bench', 'peer-oidc-provider.mjs'), String(port)], { cwd: ROOT, stdio: ['ignore', 'ignore', 'inherit'] })
+  const child = spawn(process.execPath, [path.join(ROOT, 'bench', 'peer-oidc-provider.mjs'), String(port), String(PEER_STORE)], { cwd: ROOT, stdio: ['ignore', 'ignore', 'inherit'] })
   const url = `http://127.0.0.1:${port}`
   await waitFor(`${url}/.well-known/openid-configuration`, child)
   return { kind: 'peer', label: 'node-oidc-provider', url, pid: child.pid, stop: stopper(child) }

@@ -47,7 +47,7 @@ async function again(request) {
   }
 }
 
-const fetchAgain = (url, init) => again(() => fetch(url, init))
+export const fetchAgain = (url, init) => again(() => fetch(url, init))
 
 /** Runs `count` jobs (index, worker number), `MINT_CONCURRENCY` at a time; returns their results in order. */
 async function mintMany(count, job) {

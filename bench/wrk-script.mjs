@@ -44,8 +44,12 @@ export function wrkScript(spec) {
     `    local body = bodies[head]; head = head % tail + 1; used = used + 1`,
     `    return wrk.format(nil, nil, nil, body)`,
     `  end`,
-    // An empty pool sends the last body again: a spent token, counted as an error.
-    `  if head > tail then exhausted = exhausted + 1; return wrk.format(nil, nil, nil, last) end`,
+    // An empty pool stops the run (wrk.thread:stop()), rather than sending spent tokens whose
+    // refusals would count as answers (and a replayed code makes node-oidc-provider revoke its
+    // whole grant, RFC 6749 §4.1.2). wrk still divides by the full duration, so such a run's
+    // rate is a lower bound: run.mjs flags it. The request returned here is written at most
+    // once per connection while the thread stops; its answer is not read.
+    `  if head > tail then exhausted = exhausted + 1; wrk.thread:stop(); return wrk.format(nil, nil, nil, last) end`,
     `  last = bodies[head]; bodies[head] = nil; head = head + 1; used = used + 1`,
     `  return wrk.format(nil, nil, nil, last)`,
     `end`,
