@@ -49,11 +49,16 @@ describe('audit', () => {
       await Promise.resolve()
       audit('token.issued', { outcome: 'success', client_id: 'a' })
       audit('token.issued', { outcome: 'success', client_id: 'b', ip: '127.0.0.10' })
+      // Given, even as undefined or null, the event's own value wins (and an empty one is dropped).
+      audit('token.issued', { outcome: 'success', client_id: 'd', ip: undefined, endpoint: 'other' })
+      audit('token.issued', { outcome: 'success', client_id: 'e', ip: null })
     })
     audit('token.issued', { outcome: 'success', client_id: 'c' })
     expect(lines.map((l) => [l.client_id, l.ip, l.endpoint])).toEqual([
       ['a', '127.0.0.9', 'token'],
       ['b', '127.0.0.10', 'token'],
+      ['d', undefined, 'other'],
+      ['e', undefined, 'token'],
       ['c', undefined, undefined],
     ])
   })

@@ -4,6 +4,7 @@
 import { log } from '../log'
 import { isOAuthError, OAuthError, serverError } from './errors'
 import { SerializedResponse } from './held-body'
+import { merge } from './shared/merge'
 
 /** RFC 6749 §5.1 / RFC 9700: responses carrying tokens or token errors are never cached. */
 export const NO_STORE: Readonly<Record<string, string>> = Object.freeze({ 'Cache-Control': 'no-store', Pragma: 'no-cache' })
@@ -38,15 +39,31 @@ export function json(body: unknown, init: { status?: number; headers?: Record<st
  * The Response keeps the text: the fast path writes it without a stream (lib/oidc/held-body.ts).
  */
 export function serializedJson(text: string, init: { status?: number; headers?: Record<string, string> } = {}): Response {
-  return new SerializedResponse(text, {
-    status: init.status ?? 200,
-    headers: { 'Content-Type': 'application/json; charset=utf-8', ...SECURITY_HEADERS, ...init.headers },
-  })
+  return new SerializedResponse(text, { status: init.status ?? 200, headers: jsonHeaders(init.headers) })
+}
+
+const JSON_HEADERS: Readonly<Record<string, string>> = Object.freeze({ 'Content-Type': 'application/json; charset=utf-8', ...SECURITY_HEADERS })
+const mergedHeaders = new WeakMap<object, Readonly<Record<string, string>>>()
+
+/**
+ * JSON_HEADERS with `extra` on top. For a frozen `extra` (NO_STORE: every token answer) the
+ * result is one frozen object per `extra`, so SerializedResponse works out its header list
+ * once (lib/oidc/held-body.ts); any other `extra` makes a new object each time.
+ */
+function jsonHeaders(extra: Record<string, string> | undefined): Record<string, string> {
+  if (extra === undefined) return JSON_HEADERS
+  if (!Object.isFrozen(extra)) return merge(JSON_HEADERS, extra)
+  let merged = mergedHeaders.get(extra)
+  if (!merged) {
+    merged = Object.freeze(merge(JSON_HEADERS, extra))
+    mergedHeaders.set(extra, merged)
+  }
+  return merged
 }
 
 /** An RFC 6749 §5.2 error as JSON, never cached. */
 export function errorJson(error: OAuthError, extraHeaders: Record<string, string> = {}): Response {
-  return json(error.toJSON(), { status: error.status, headers: { ...NO_STORE, ...error.headers, ...extraHeaders } })
+  return json(error.toJSON(), { status: error.status, headers: merge(NO_STORE, error.headers, extraHeaders) })
 }
 
 export interface EndpointContext {

@@ -75,6 +75,22 @@ describe('protocol fast path', () => {
     expect([plain.status, plain.body.toString(), plain.headers['x-a']]).toEqual([418, 'plain text', '1'])
   })
 
+  it('writes the headers a handler changed after json() made the response', async () => {
+    const { answer } = await through(async () => {
+      const response = json({ a: 1 }, { headers: NO_STORE })
+      response.headers.set('x-extra', 'late')
+      response.headers.delete('pragma')
+      return response
+    })
+    expect([answer.headers['x-extra'], answer.headers.pragma, answer.headers['cache-control']]).toEqual(['late', undefined, 'no-store'])
+  })
+
+  it('hands a GET handler a Request without a body, url and headers as Node parsed them', async () => {
+    const { answer, seen } = await through(async (request) => json({ url: request.url, text: await request.text() }), { path: '/x/../y?q=1', headers: { 'x-a': 'a' } })
+    expect(JSON.parse(answer.body.toString())).toEqual({ url: expect.stringMatching(/^http:\/\/127\.0\.0\.1:\d+\/y\?q=1$/), text: '' })
+    expect([seen[0]!.method, seen[0]!.body, seen[0]!.headers.get('x-a')]).toEqual(['GET', null, 'a'])
+  })
+
   it('sends every Set-Cookie separately', async () => {
     const headers = new Headers([['set-cookie', 'a=1; Path=/'], ['set-cookie', 'b=2; Path=/']])
     const { answer } = await through(async () => new Response(null, { status: 204, headers }))

@@ -7,7 +7,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http'
 import { Readable } from 'node:stream'
 import { log } from '../log'
-import { BufferedRequest, serializedBody } from '../oidc/held-body'
+import { BufferedRequest, headerList, heldHeaderList, serializedBody } from '../oidc/held-body'
 import { MAX_BODY_BYTES } from '../oidc/params'
 import { ROUTES } from '../oidc/routes'
 
@@ -52,18 +52,34 @@ export async function createProtocolRouter(): Promise<ProtocolRouter> {
 /** Serves one request with `handler` (exported for its tests). */
 export async function serve(handler: Handler, req: IncomingMessage, res: ServerResponse): Promise<void> {
   try {
-    const request = await toRequest(req)
-    // The connection ended before the body did (client gone, or Node's requestTimeout already
-    // answered 408): nothing left to answer.
-    if (!request) return
+    const { url, method, headers: requestHeaders } = requestParts(req)
+    let request: Request
+    if (method === 'GET' || method === 'HEAD') request = new BufferedRequest(url, { method, headers: requestHeaders })
+    else {
+      // A body of declared length within the protocol limit is read into memory first: no web
+      // stream. Any other body (chunked, or declared larger) stays a stream, so the handler
+      // refuses it without reading it all, and `drained` below decides about the connection.
+      const declared = req.headers['content-length']
+      if (declared !== undefined && req.headers['transfer-encoding'] === undefined && /^\d{1,6}$/.test(declared) && Number(declared) <= MAX_BODY_BYTES) {
+        const bytes = await readBody(req, Number(declared))
+        // The connection ended before the body did (client gone, or Node's requestTimeout
+        // already answered 408): nothing left to answer.
+        if (!bytes) return
+        request = new BufferedRequest(url, { method, headers: requestHeaders }, bytes)
+      } else {
+        request = new Request(url, {
+          method,
+          headers: requestHeaders,
+          body: Readable.toWeb(req) as ReadableStream<Uint8Array>,
+          // @ts-expect-error -- Node's fetch needs duplex for streamed bodies; lib.dom lacks it
+          duplex: 'half',
+        })
+      }
+    }
     const response = await handler(request)
-    const headers: string[] = []
-    let cookies = false
-    response.headers.forEach((value, name) => {
-      if (name === 'set-cookie') cookies = true
-      else headers.push(name, value)
-    })
-    if (cookies) for (const cookie of response.headers.getSetCookie()) headers.push('set-cookie', cookie)
+    // json()'s shared header sets come as a list worked out once (lib/oidc/held-body.ts).
+    const held = heldHeaderList(response)
+    const headers = held ? held.slice() : headerList(response.headers)
     // A handler that refused a body (wrong content type, too large) left it unread. A
     // moderate one is read and discarded first, as Node does for plain handlers: closing
     // while the client still sends makes it fail with EPIPE instead of reading the answer.
@@ -106,16 +122,12 @@ async function drained(req: IncomingMessage, request: Request): Promise<boolean>
 }
 
 /**
- * The web Request for a node:http request. A body of declared length within the protocol
- * limit (MAX_BODY_BYTES) is read into memory first: a BufferedRequest, no web stream. Any
- * other body (chunked, or declared larger) stays a stream, so the handler refuses it
- * without reading it all, and `drained` above decides about the connection. Undefined when
- * the connection closed before the body was complete.
+ * What the web Request for a node:http request is made of. Node's parsed headers (duplicates
+ * already joined or dropped as Node does), plus x-forwarded-for as Next.js adds it
+ * (base-server.js), so per-IP throttling and the audit trail see the same client IP whichever
+ * path serves the request (lib/security/client-ip.ts).
  */
-async function toRequest(req: IncomingMessage): Promise<Request | undefined> {
-  // Node's parsed headers (duplicates already joined or dropped as Node does), plus
-  // x-forwarded-for as Next.js adds it (base-server.js), so per-IP throttling and the audit
-  // trail see the same client IP whichever path serves the request (lib/security/client-ip.ts).
+function requestParts(req: IncomingMessage): { url: string; method: string; headers: Record<string, string> } {
   const headers: Record<string, string> = {}
   for (const name in req.headers) {
     const value = req.headers[name]
@@ -123,36 +135,48 @@ async function toRequest(req: IncomingMessage): Promise<Request | undefined> {
     else if (value !== undefined) headers[name] = value.join(', ')
   }
   if (headers['x-forwarded-for'] === undefined && req.socket.remoteAddress) headers['x-forwarded-for'] = req.socket.remoteAddress
-  const url = `http://${req.headers.host ?? 'localhost'}${req.url ?? '/'}`
-  const method = req.method ?? 'GET'
-  if (method === 'GET' || method === 'HEAD') return new Request(url, { method, headers })
-
-  const declared = req.headers['content-length']
-  if (declared !== undefined && req.headers['transfer-encoding'] === undefined && /^\d{1,6}$/.test(declared) && Number(declared) <= MAX_BODY_BYTES) {
-    const bytes = await readBody(req, Number(declared))
-    return bytes && new BufferedRequest(url, { method, headers }, bytes)
-  }
-  return new Request(url, {
-    method,
-    headers,
-    body: Readable.toWeb(req) as ReadableStream<Uint8Array>,
-    // @ts-expect-error -- Node's fetch needs duplex for streamed bodies; lib.dom lacks it
-    duplex: 'half',
-  })
+  return { url: `http://${req.headers.host ?? 'localhost'}${req.url ?? '/'}`, method: req.method ?? 'GET', headers }
 }
 
-/** The whole body (Node's parser stops at the declared length), or undefined if the connection ended first. */
+/** A body being read by readBody: its chunks so far, and where the result goes. */
+interface BodyRead {
+  chunks: Buffer[]
+  resolve: (bytes: Buffer | undefined) => void
+}
+
+const BODY_READ = Symbol('bodyRead')
+type Reading = IncomingMessage & { [BODY_READ]?: BodyRead }
+
+/**
+ * The whole body (Node's parser stops at the declared length), or undefined if the connection
+ * ended first. The listeners are module functions (the request is `this`), not closures made
+ * per request: under tsx each named closure also costs a defineProperty for its name.
+ */
 function readBody(req: IncomingMessage, length: number): Promise<Buffer | undefined> {
   if (length === 0) return Promise.resolve(Buffer.alloc(0))
   return new Promise((resolve) => {
-    const chunks: Buffer[] = []
-    const done = (ok: boolean) => {
-      req.off('data', onData).off('end', onEnd).off('error', onEnd).off('close', onClose)
-      resolve(ok ? (chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks)) : undefined)
-    }
-    const onData = (chunk: Buffer) => chunks.push(chunk)
-    const onEnd = () => done(req.complete)
-    const onClose = () => done(false)
-    req.on('data', onData).on('end', onEnd).on('error', onEnd).on('close', onClose)
+    ;(req as Reading)[BODY_READ] = { chunks: [], resolve }
+    req.on('data', onBodyData).on('end', onBodyEnd).on('error', onBodyEnd).on('close', onBodyClose)
   })
+}
+
+function onBodyData(this: Reading, chunk: Buffer): void {
+  this[BODY_READ]?.chunks.push(chunk)
+}
+
+function onBodyEnd(this: Reading): void {
+  bodyRead(this, this.complete)
+}
+
+function onBodyClose(this: Reading): void {
+  bodyRead(this, false)
+}
+
+function bodyRead(req: Reading, ok: boolean): void {
+  const reading = req[BODY_READ]
+  if (!reading) return
+  req[BODY_READ] = undefined
+  req.off('data', onBodyData).off('end', onBodyEnd).off('error', onBodyEnd).off('close', onBodyClose)
+  const { chunks } = reading
+  reading.resolve(ok ? (chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks)) : undefined)
 }

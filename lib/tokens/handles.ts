@@ -1,6 +1,6 @@
 // Opaque handles (codes, refresh tokens, reference tokens, session keys): 256 bits from
 // the CSPRNG, stored only as SHA-256 hashes (The Copenhagen Book; Duende's PersistedGrant).
-import { createHash, randomFillSync, timingSafeEqual } from 'node:crypto'
+import { createHash, hash, randomFillSync, timingSafeEqual } from 'node:crypto'
 
 export function newHandle(bytes = 32): string {
   return randomBase64url(bytes)
@@ -44,7 +44,8 @@ function take(bytes: number): number {
 }
 
 export function hashHandle(handle: string): string {
-  return createHash('sha256').update(handle, 'utf8').digest('base64url')
+  // crypto.hash: the one-shot digest, without a Hash object and its stream machinery.
+  return hash('sha256', handle, 'base64url')
 }
 
 /** Compares two strings in time independent of where they differ. */

@@ -4,6 +4,7 @@
 import { createHash } from 'node:crypto'
 import { epochSeconds } from '../clock'
 import type { ClientConfig, IdentityResourceConfig, SigningAlgorithm, UserAccount } from '../config/model'
+import { merge } from '../oidc/shared/merge'
 import { signJwt } from './jwt'
 import { identityUserClaims } from './user-claims'
 
@@ -47,14 +48,14 @@ export function idTokenClaims(request: IdTokenRequest, alg: SigningAlgorithm): R
   const iat = epochSeconds()
   const userClaims =
     client.alwaysIncludeUserClaimsInIdToken && request.user ? identityUserClaims(request.user, request.scopes, request.identityResources ?? []) : {}
-  const claims: Record<string, unknown> = {
-    ...userClaims,
+  // merge: `{ ...userClaims, sub, ... }` without the slow path of a leading spread.
+  const claims = merge<Record<string, unknown>>(userClaims, {
     sub: request.subject,
     aud: client.clientId,
     exp: iat + client.identityTokenLifetime,
     iat,
     auth_time: request.authTime,
-  }
+  })
   if (request.nonce !== undefined) claims.nonce = request.nonce
   if (request.amr?.length) claims.amr = request.amr
   if (request.sessionId) claims.sid = request.sessionId

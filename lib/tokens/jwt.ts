@@ -4,7 +4,7 @@ import { CompactSign, createLocalJWKSet, errors, jwtVerify, type CompactJWSHeade
 import { loadSettings } from '../config/env'
 import { SIGNING_ALGORITHMS, type SigningAlgorithm } from '../config/model'
 import { epochSeconds, now } from '../clock'
-import { defaultKeyManager, type KeyManager, type PublishedJwks } from './keys'
+import { defaultKeyManager, type ActiveSigningKey, type KeyManager, type PublishedJwks } from './keys'
 
 export interface JwtDeps {
   keys: KeyManager
@@ -20,8 +20,20 @@ function defaultDeps(): JwtDeps {
  * and typ ("JWT" unless given, e.g. "at+jwt" for RFC 9068 access tokens). `iss` and `iat`
  * default to this server and now.
  */
-export async function signJwt(payload: JWTPayload, options: { alg: SigningAlgorithm; typ?: string }, deps: JwtDeps = defaultDeps()): Promise<string> {
-  const { kid, key } = deps.keys.peekSigningKey(options.alg) ?? (await deps.keys.getSigningKey(options.alg))
+export function signJwt(payload: JWTPayload, options: { alg: SigningAlgorithm; typ?: string }, deps?: JwtDeps): Promise<string> {
+  // Not an async function: jose's promise is handed on as it is (an async layer would add
+  // promises and ticks, each a promise hook on Node 20 while Next.js's AsyncLocalStorage is
+  // active). Every failure still comes as a rejected promise.
+  try {
+    const using = deps ?? defaultDeps()
+    const active = using.keys.peekSigningKey(options.alg)
+    return active ? sign(payload, options, using, active) : using.keys.getSigningKey(options.alg).then((loaded) => sign(payload, options, using, loaded))
+  } catch (error) {
+    return Promise.reject(error)
+  }
+}
+
+function sign(payload: JWTPayload, options: { alg: SigningAlgorithm; typ?: string }, deps: JwtDeps, { kid, key }: ActiveSigningKey): Promise<string> {
   // jose's CompactSign over the serialized claims: the same JWS that SignJWT makes (SignJWT
   // is CompactSign plus claim helpers this server does not use), a third cheaper per token.
   const claims = JSON.stringify({ iss: deps.issuer, iat: epochSeconds(), ...payload })

@@ -1,7 +1,7 @@
 // Client authentication at the token endpoint (and later introspection/revocation):
 // client_secret_basic, client_secret_post and none (RFC 6749 §2.3, OpenID Connect Core §9).
-import { createHash, timingSafeEqual } from 'node:crypto'
-import { now } from '../../clock'
+import { hash, timingSafeEqual } from 'node:crypto'
+import { nowMs } from '../../clock'
 import type { ClientConfig, StoredSecret } from '../../config/model'
 import type { Db } from '../../db/client'
 import { findClient, peekClient } from '../../stores/clients'
@@ -25,30 +25,46 @@ interface PresentedCredentials {
  */
 export async function authenticateClient(request: Request, params: Params, database?: Db): Promise<ClientConfig> {
   const presented = readCredentials(request, params)
-  // The reason reaches the logs through the error's detail (handleOAuth logs it); never the secret.
-  const fail = (reason: string): OAuthError =>
-    invalidClient(
-      `client ${presented.clientId} (${presented.method}): ${reason}`,
-      presented.method === 'client_secret_basic' ? { headers: { 'WWW-Authenticate': BASIC_CHALLENGE } } : undefined,
-    )
-
   // The cached client without a promise when the cache can answer at once (nearly always).
   const peeked = peekClient(presented.clientId, database)
-  const client = peeked !== undefined ? peeked : await findClient(presented.clientId, database)
+  return checkClient(presented, peeked !== undefined ? peeked : await findClient(presented.clientId, database))
+}
+
+/**
+ * authenticateClient without a promise when the client cache can answer at once (nearly
+ * always): the client, or throws as authenticateClient rejects; undefined when the client must
+ * be read first (then call authenticateClient). On Node 20 each promise costs a promise hook
+ * while Next.js's AsyncLocalStorage is active in the process.
+ */
+export function authenticateClientNow(request: Request, params: Params, database?: Db): ClientConfig | undefined {
+  const presented = readCredentials(request, params)
+  const peeked = peekClient(presented.clientId, database)
+  return peeked === undefined ? undefined : checkClient(presented, peeked)
+}
+
+function checkClient(presented: PresentedCredentials, client: ClientConfig | null): ClientConfig {
   if (!client || !client.enabled) {
     // Same work as for a real client, so response time does not tell which ids exist.
     if (presented.secret !== undefined) secretMatches(presented.secret, DUMMY_SECRETS)
-    throw fail(client ? 'client disabled' : 'unknown client')
+    throw failure(presented, client ? 'client disabled' : 'unknown client')
   }
 
   if (presented.secret === undefined) {
     // `none`: only public clients; their proof of possession is PKCE (RFC 7636), checked by the grant.
-    if (client.requireClientSecret) throw fail('no secret presented by a confidential client')
+    if (client.requireClientSecret) throw failure(presented, 'no secret presented by a confidential client')
     return client
   }
   // A presented secret is always checked, even for a public client (which then has none to match).
-  if (!secretMatches(presented.secret, client.secrets)) throw fail('wrong or expired secret')
+  if (!secretMatches(presented.secret, client.secrets)) throw failure(presented, 'wrong or expired secret')
   return client
+}
+
+/** The reason reaches the logs through the error's detail (handleOAuth logs it); never the secret. */
+function failure(presented: PresentedCredentials, reason: string): OAuthError {
+  return invalidClient(
+    `client ${presented.clientId} (${presented.method}): ${reason}`,
+    presented.method === 'client_secret_basic' ? { headers: { 'WWW-Authenticate': BASIC_CHALLENGE } } : undefined,
+  )
 }
 
 /** Which method the request uses; more than one at a time is invalid_request (RFC 6749 §2.3). */
@@ -93,6 +109,8 @@ export function readBasic(header: string | null): { clientId: string; secret: st
 }
 
 function formDecode(value: string): string {
+  // Nothing to decode (most ids and secrets): the value as it is, which is what both steps give.
+  if (value.indexOf('%') === -1 && value.indexOf('+') === -1) return value
   return decodeURIComponent(value.replace(/\+/g, ' '))
 }
 
@@ -101,13 +119,14 @@ function formDecode(value: string): string {
  * constant time and without stopping at the first match.
  */
 export function secretMatches(presented: string, secrets: readonly StoredSecret[]): boolean {
-  const hash = createHash('sha256').update(presented, 'utf8').digest()
-  const at = now()
+  // crypto.hash: the one-shot digest, without a Hash object and its stream machinery.
+  const digest = hash('sha256', presented, 'buffer')
+  const at = nowMs()
   let matched = false
   for (const secret of secrets) {
     const stored = storedHash(secret)
-    const equal = stored.length === hash.length && timingSafeEqual(stored, hash)
-    const current = secret.expiration === null || secret.expiration > at
+    const equal = stored.length === digest.length && timingSafeEqual(stored, digest)
+    const current = secret.expiration === null || secret.expiration.getTime() > at
     matched = (equal && current) || matched
   }
   return matched
@@ -118,12 +137,12 @@ export function secretMatches(presented: string, secrets: readonly StoredSecret[
 const decoded = new WeakMap<StoredSecret, Buffer>()
 
 function storedHash(secret: StoredSecret): Buffer {
-  let hash = decoded.get(secret)
-  if (!hash) {
-    hash = Buffer.from(secret.valueHash, 'base64url')
-    decoded.set(secret, hash)
+  let bytes = decoded.get(secret)
+  if (!bytes) {
+    bytes = Buffer.from(secret.valueHash, 'base64url')
+    decoded.set(secret, bytes)
   }
-  return hash
+  return bytes
 }
 
-const DUMMY_SECRETS: readonly StoredSecret[] = [{ valueHash: createHash('sha256').update('no such client').digest('base64url'), expiration: null }]
+const DUMMY_SECRETS: readonly StoredSecret[] = [{ valueHash: hash('sha256', 'no such client', 'base64url'), expiration: null }]

@@ -10,6 +10,7 @@ import type { ClientConfig } from '../../config/model'
 import type { Db } from '../../db/client'
 import { invalidScope } from '../errors'
 import { loadResourceCatalog, peekResourceCatalog, type ResourceCatalog } from '../../stores/resources'
+import { merge } from './merge'
 import { grantScopes, type GrantedScopes } from './scope'
 
 export const OPENID = 'openid'
@@ -29,9 +30,8 @@ export function grantUserScopes(requested: readonly string[], client: ClientConf
   if (granted.identityScopes.length > 0 && !granted.identityScopes.includes(OPENID)) {
     throw invalidScope('identity scopes requested without openid')
   }
-  return {
-    ...granted,
+  return merge<GrantedScopes>(granted, {
     scopes: [...requested],
     identityScopes: offline ? [...granted.identityScopes, OFFLINE_ACCESS] : granted.identityScopes,
-  }
+  })
 }

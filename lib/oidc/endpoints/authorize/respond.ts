@@ -6,13 +6,14 @@ import { loadSettings } from '../../../config/env'
 import type { OAuthError, OAuthErrorCode } from '../../errors'
 import { NO_STORE, SECURITY_HEADERS } from '../../http'
 import { ROUTES } from '../../routes'
+import { merge } from '../../shared/merge'
 import type { ClientTarget } from './validate'
 
 const REDIRECT_HEADERS = { ...SECURITY_HEADERS, ...NO_STORE }
 
 /** A 303 See Other: after a POST the browser follows it with GET (RFC 9110 §15.4.4). */
 export function seeOther(location: string): Response {
-  return new Response(null, { status: 303, headers: { ...REDIRECT_HEADERS, Location: location } })
+  return new Response(null, { status: 303, headers: merge(REDIRECT_HEADERS, { Location: location }) })
 }
 
 /** The portal's error page, for errors that must not reach an unverified redirect_uri. Only the code travels. */

@@ -24,7 +24,8 @@ export function createJwksEndpoint(deps: () => JwksDeps) {
   // key manager re-reads the keys (at the next timeline boundary, or after REFRESH_MS for
   // another process's change), and a new object makes a new body.
   const bodies = new WeakMap<PublishedJwks, string>()
-  let headers: { propagationTime: number; value: Record<string, string> } | undefined
+  // Frozen: json() then works out the header list once (lib/oidc/http.ts).
+  let headers: { propagationTime: number; value: Readonly<Record<string, string>> } | undefined
   return async function jwksEndpoint(_request: Request): Promise<Response> {
     try {
       const { keys, propagationTime } = deps()
@@ -35,7 +36,7 @@ export function createJwksEndpoint(deps: () => JwksDeps) {
         text = JSON.stringify(jwks)
         bodies.set(jwks, text)
       }
-      if (headers?.propagationTime !== propagationTime) headers = { propagationTime, value: jwksHeaders(propagationTime) }
+      if (headers?.propagationTime !== propagationTime) headers = { propagationTime, value: Object.freeze(jwksHeaders(propagationTime)) }
       return serializedJson(text, { headers: headers.value })
     } catch (error) {
       return oauthErrorResponse({ endpoint: 'jwks' }, error)

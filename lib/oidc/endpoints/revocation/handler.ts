@@ -9,6 +9,8 @@ import { spendRequestBudget, throttledAuthentication, type ThrottleDeps } from '
 import { revokeToken } from './generate'
 import { validateRevocationRequest } from './validate'
 
+const REVOKED_HEADERS: Readonly<Record<string, string>> = Object.freeze({ ...SECURITY_HEADERS, ...NO_STORE })
+
 export async function revocationEndpoint(request: Request): Promise<Response> {
   return handleRevocationRequest(request)
 }
@@ -28,7 +30,7 @@ export async function handleRevocationRequest(request: Request, database?: Db, d
       const validated = await throttledAuthentication(request, params, 'revocation', () => validateRevocationRequest(request, params, database), deps)
       await spendRequestBudget('revocation', validated.client.clientId, deps)
       await revokeToken(validated, database)
-      return new Response(null, { status: 200, headers: { ...SECURITY_HEADERS, ...NO_STORE } })
+      return new Response(null, { status: 200, headers: REVOKED_HEADERS })
     }),
   )
 }
