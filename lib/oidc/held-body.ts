@@ -71,36 +71,24 @@ const READERS = ['text', 'json', 'arrayBuffer', 'blob', 'bytes', 'formData'] as 
  */
 function holdBody<M extends Request | Response, T>(prototype: object, materialize: (message: M, content: T) => Request | Response, real: (message: M) => Request | Response): void {
   for (const reader of READERS) {
-    Object.defineProperty(prototype, reader, {
-      configurable: true,
-      writable: true,
-      value(this: M) {
-        const held = state<HeldState<T>>(this)
-        if (held.content === null) return real(this)[reader]()
-        const content = takeContent<T>(this)
-        if (content === undefined) return Promise.reject(new TypeError('Body is unusable: Body has already been read'))
-        return materialize(this, content)[reader]()
-      },
+    method(prototype, reader, function (this: M) {
+      const held = state<HeldState<T>>(this)
+      if (held.content === null) return real(this)[reader]()
+      const content = takeContent<T>(this)
+      if (content === undefined) return Promise.reject(new TypeError('Body is unusable: Body has already been read'))
+      return materialize(this, content)[reader]()
     })
   }
-  Object.defineProperties(prototype, {
-    body: {
-      configurable: true,
-      get(this: M) {
-        const held = state<HeldState<T>>(this)
-        if (held.stream === undefined) {
-          held.stream = held.used || held.content === null ? null : materialize(this, held.content).body
-          if (held.content !== null) held.used = true
-        }
-        return held.stream
-      },
+  getters<M>(prototype, {
+    body(message) {
+      const held = state<HeldState<T>>(message)
+      if (held.stream === undefined) {
+        held.stream = held.used || held.content === null ? null : materialize(message, held.content).body
+        if (held.content !== null) held.used = true
+      }
+      return held.stream
     },
-    bodyUsed: {
-      configurable: true,
-      get(this: M) {
-        return state<HeldState<T>>(this).used
-      },
-    },
+    bodyUsed: (message) => state<HeldState<T>>(message).used,
   })
 }
 
@@ -109,25 +97,16 @@ function delegateTheRest(prototype: object, original: object, kept: ReadonlySet<
   for (const name of Object.getOwnPropertyNames(original)) {
     if (kept.has(name)) continue
     const descriptor = Object.getOwnPropertyDescriptor(original, name)!
-    if (descriptor.get) {
-      Object.defineProperty(prototype, name, {
-        configurable: true,
-        get(this: never) {
-          return (real(this) as Record<string, unknown>)[name]
-        },
-      })
-    } else if (typeof descriptor.value === 'function') {
-      Object.defineProperty(prototype, name, {
-        configurable: true,
-        writable: true,
-        value(this: never, ...args: unknown[]) {
-          return ((real(this) as Record<string, unknown>)[name] as (...a: unknown[]) => unknown)(...args)
-        },
+    if (descriptor.get) getters<never>(prototype, { [name]: (message) => (real(message) as Record<string, unknown>)[name] })
+    else if (typeof descriptor.value === 'function') {
+      method(prototype, name, function (this: never, ...args: unknown[]) {
+        return ((real(this) as Record<string, unknown>)[name] as (...a: unknown[]) => unknown)(...args)
       })
     }
   }
 }
 
+/** Read-only accessors on `prototype`, each answering from the message it is read on. */
 function getters<M>(prototype: object, members: Record<string, (message: M) => unknown>): void {
   for (const [name, read] of Object.entries(members)) {
     Object.defineProperty(prototype, name, {
@@ -137,6 +116,11 @@ function getters<M>(prototype: object, members: Record<string, (message: M) => u
       },
     })
   }
+}
+
+/** A method on `prototype`, writable and configurable as the platform's own are. */
+function method<M>(prototype: object, name: string, value: (this: M, ...args: never[]) => unknown): void {
+  Object.defineProperty(prototype, name, { configurable: true, writable: true, value })
 }
 
 // ---------------------------------------------------------------- requests
@@ -187,14 +171,10 @@ getters<BufferedRequest>(BufferedRequest.prototype, {
   method: (request) => state<RequestState>(request).method,
   headers: (request) => state<RequestState>(request).headers,
 })
-Object.defineProperty(BufferedRequest.prototype, 'clone', {
-  configurable: true,
-  writable: true,
-  value(this: BufferedRequest): Request {
-    const held = state<RequestState>(this)
-    if (held.used) throw new TypeError('Request.clone: Body has already been consumed.')
-    return new BufferedRequest(held.url, { method: held.method, headers: held.headers }, held.content ?? undefined)
-  },
+method(BufferedRequest.prototype, 'clone', function (this: BufferedRequest): Request {
+  const held = state<RequestState>(this)
+  if (held.used) throw new TypeError('Request.clone: Body has already been consumed.')
+  return new BufferedRequest(held.url, { method: held.method, headers: held.headers }, held.content ?? undefined)
 })
 holdBody<BufferedRequest, Buffer>(
   BufferedRequest.prototype,
@@ -248,14 +228,10 @@ getters<SerializedResponse>(SerializedResponse.prototype, {
   ok: (response) => state<ResponseState>(response).status <= 299,
   headers: responseHeaders,
 })
-Object.defineProperty(SerializedResponse.prototype, 'clone', {
-  configurable: true,
-  writable: true,
-  value(this: SerializedResponse): Response {
-    const held = state<ResponseState>(this)
-    if (held.used) throw new TypeError('Response.clone: Body has already been consumed.')
-    return new SerializedResponse(held.content!, { status: held.status, statusText: held.statusText, headers: held.headers ?? held.headerInit })
-  },
+method(SerializedResponse.prototype, 'clone', function (this: SerializedResponse): Response {
+  const held = state<ResponseState>(this)
+  if (held.used) throw new TypeError('Response.clone: Body has already been consumed.')
+  return new SerializedResponse(held.content!, { status: held.status, statusText: held.statusText, headers: held.headers ?? held.headerInit })
 })
 holdBody<SerializedResponse, string>(
   SerializedResponse.prototype,
