@@ -84,15 +84,11 @@ export async function touchAuthorization(id: string, database: Db = defaultDb(),
 
 /**
  * Whether a failed grant insert failed because its family is gone: the Authorization row was
- * deleted (revoked) between reading the family and storing a grant in it (a foreign key
- * violation: the driver's own error from lib/db/statements.ts, Prisma's P2003 from the ORM,
- * P2010 wrapping the driver's ForeignKeyConstraintViolation from `$executeRaw`). Callers
- * answer invalid_grant: the family was
+ * deleted (revoked) between reading the family and storing a grant in it, a foreign key
+ * violation. Grants are inserted through `statementsOf` (insertGrant), so it comes as the
+ * driver's own error (lib/db/statements.ts). Callers answer invalid_grant: the family was
  * revoked mid-request.
  */
 export function isFamilyGone(error: unknown): boolean {
-  if (typeof error !== 'object' || error === null) return false
-  if (isDriverError(error, 'ForeignKeyConstraintViolation')) return true
-  const { code, meta } = error as { code?: unknown; meta?: { driverAdapterError?: { cause?: { kind?: unknown } } } }
-  return code === 'P2003' || (code === 'P2010' && meta?.driverAdapterError?.cause?.kind === 'ForeignKeyConstraintViolation')
+  return isDriverError(error, 'ForeignKeyConstraintViolation')
 }
